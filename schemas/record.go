@@ -1,0 +1,33 @@
+// Package schemas holds linkbeam's unified product record, the job
+// configuration, source schema mappings, data contracts and the output row
+// types written to Parquet and BigQuery.
+package schemas
+
+// Product is the unified product record every source is mapped to.
+//
+// Fields are exported because Beam's schema coder drops unexported ones.
+// Inside the pipeline products travel packed in batches (see codec.go), so
+// adding a field means adding it to the codec too.
+type Product struct {
+	Source       string // source name from the config
+	SourceID     string // the record's id inside its source
+	Title        string
+	Description  string
+	Brand        string
+	Manufacturer string
+	Category     string
+	Price        float64 // meaningful only when HasPrice
+	HasPrice     bool
+	Currency     string // ISO 4217 code, upper case; empty when unknown
+	ModelNumber  string
+	GTIN         string
+	URL          string
+	UpdatedAt    int64 // Unix microseconds, UTC; 0 when unknown
+}
+
+// Key identifies a record across sources: source and source id joined by a
+// separator that cannot occur in a source name.
+func (p *Product) Key() string { return RecordKey(p.Source, p.SourceID) }
+
+// RecordKey builds the key of Product.Key from its parts.
+func RecordKey(source, sourceID string) string { return source + ":" + sourceID }

@@ -1,0 +1,117 @@
+package schemas
+
+import (
+	"errors"
+	"strings"
+)
+
+// The output rows. Column names are the same in Parquet (parquet tags, for
+// github.com/parquet-go/parquet-go) and BigQuery (bigquery tags).
+//
+// Repeated fields are plain repeated Parquet columns rather than LIST
+// groups: BigQuery loads a plain repeated column as REPEATED without the
+// list-inference option, whereas a LIST group becomes a nested
+// "list.element" record unless every load job sets that option.
+
+// RejectRow is a dead-letter record: one per rejected input record.
+type RejectRow struct {
+	Source   string `parquet:"source,dict" bigquery:"source"`
+	SourceID string `parquet:"source_id" bigquery:"source_id"`
+	Position string `parquet:"position" bigquery:"position"` // "file.jsonl:18"
+	Field    string `parquet:"field,dict" bigquery:"field"`  // unified fields, comma-separated; empty for decode errors
+	Reason   string `parquet:"reason" bigquery:"reason"`     // "; "-separated when several
+	Raw      string `parquet:"raw" bigquery:"raw"`           // the record's text, at most MaxRawBytes
+}
+
+// LinkRow links one input record to its master record.
+type LinkRow struct {
+	MasterID         string  `parquet:"master_id" bigquery:"master_id"`
+	Source           string  `parquet:"source,dict" bigquery:"source"`
+	SourceID         string  `parquet:"source_id" bigquery:"source_id"`
+	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"` // in [0, 1], as the clustering stage reports it
+}
+
+// MasterRow is one golden record, built from a cluster by survivorship.
+//
+// BigQuery: bigquery.InferSchema (and so Beam's bigqueryio.Write) rejects
+// *float64, so masters reach BigQuery by loading the Parquet files, where
+// price is a NULLABLE FLOAT64 and updated_at a TIMESTAMP.
+type MasterRow struct {
+	MasterID     string   `parquet:"master_id" bigquery:"master_id"`
+	Title        string   `parquet:"title" bigquery:"title"`
+	Description  string   `parquet:"description" bigquery:"description"`
+	Brand        string   `parquet:"brand,dict" bigquery:"brand"`
+	Manufacturer string   `parquet:"manufacturer,dict" bigquery:"manufacturer"`
+	Category     string   `parquet:"category,dict" bigquery:"category"`
+	Price        *float64 `parquet:"price,optional" bigquery:"price"` // nil when no member has a price
+	Currency     string   `parquet:"currency,dict" bigquery:"currency"`
+	ModelNumber  string   `parquet:"model_number" bigquery:"model_number"`
+	GTIN         string   `parquet:"gtin" bigquery:"gtin"`
+	URL          string   `parquet:"url" bigquery:"url"`
+	// UpdatedAt is Unix microseconds, written as a TIMESTAMP(MICROS)
+	// column; 0 (unknown) is written as null.
+	UpdatedAt   int64    `parquet:"updated_at,optional,timestamp(microsecond)" bigquery:"updated_at"`
+	MemberCount int64    `parquet:"member_count" bigquery:"member_count"`
+	Sources     []string `parquet:"sources,dict" bigquery:"sources"` // distinct source names, sorted
+	// Provenance says which record each master field came from, one entry
+	// per non-empty field. A repeated group rather than a JSON string: it
+	// is typed and columnar, so "which source wins price most often" is
+	//   SELECT p.source, COUNT(*) FROM masters, UNNEST(provenance) p
+	//   WHERE p.field = 'price' GROUP BY 1
+	// without parsing JSON per row, and it can name the winning record,
+	// not just its source.
+	Provenance []FieldProvenance `parquet:"provenance" bigquery:"provenance"`
+}
+
+// FieldProvenance is the record a master field was taken from.
+type FieldProvenance struct {
+	Field    string `parquet:"field,dict" bigquery:"field"` // unified field name
+	Source   string `parquet:"source,dict" bigquery:"source"`
+	SourceID string `parquet:"source_id" bigquery:"source_id"`
+	Rule     string `parquet:"rule,dict" bigquery:"rule"` // the survivorship rule that decided; may be empty
+}
+
+// NewRejectRow builds the dead-letter row for a record rejected with err
+// (from Mapper.Map, MapChecked or ContractConfig.Check). Several joined
+// RecordErrors become one row listing all fields and reasons.
+func NewRejectRow(err error, raw RawRecord) RejectRow {
+	row := RejectRow{Position: raw.Position, Raw: raw.Raw}
+	if len(row.Raw) > MaxRawBytes {
+		row.Raw = row.Raw[:MaxRawBytes]
+	}
+	var fields, reasons []string
+	for _, re := range recordErrors(err) {
+		row.Source = cmpOr(row.Source, re.Source)
+		row.SourceID = cmpOr(row.SourceID, re.SourceID)
+		row.Position = cmpOr(row.Position, re.Position)
+		if re.Field != "" {
+			fields = append(fields, re.Field)
+		}
+		reasons = append(reasons, re.reason())
+	}
+	if reasons == nil {
+		reasons = append(reasons, err.Error())
+	}
+	row.Field = strings.Join(fields, ",")
+	row.Reason = strings.Join(reasons, "; ")
+	return row
+}
+
+// recordErrors lists the RecordErrors in err's tree, outermost first.
+func recordErrors(err error) []*RecordError {
+	if re, ok := err.(*RecordError); ok {
+		return []*RecordError{re}
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []*RecordError
+		for _, e := range j.Unwrap() {
+			out = append(out, recordErrors(e)...)
+		}
+		return out
+	}
+	var re *RecordError
+	if errors.As(err, &re) {
+		return []*RecordError{re}
+	}
+	return nil
+}
