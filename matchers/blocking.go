@@ -1,0 +1,462 @@
+package matchers
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// BlockingRule produces the blocking keys of one record; two records become
+// a candidate pair when they share a key. Rules are small declared values in
+// the spirit of Splink's blocking_rule_library: a pipeline holds an ordered
+// []BlockingRule (see ParseBlockingRules) and that order is what
+// IsCanonicalPair uses to pick the one block that scores a pair.
+//
+// Every key starts with an id naming the rule and its parameters ("mn:",
+// "bt2:", "lsh16x4s0:"), so keys of different rules never collide when all
+// rules share one GroupByKey. The keys one rule gives one record are distinct.
+type BlockingRule interface {
+	// Name names the rule and its effective parameters, e.g.
+	// "brand_title(tokens=2)"; it is meant for metrics and logs.
+	Name() string
+	// Keys appends p's keys to dst and returns the extended slice. A record
+	// with no keys is not blocked by this rule.
+	Keys(p *Prepared, dst []string) []string
+}
+
+// Defaults of the rule parameters. A zero parameter, in a rule value or in a
+// BlockingRuleSpec, means its default.
+const (
+	DefaultBrandTitleTokens = 2  // BrandTitleRule.Tokens
+	DefaultTitleTokenMinLen = 3  // TitleTokensRule.MinLen
+	DefaultLSHBands         = 16 // TitleLSHRule.Bands
+	DefaultLSHRows          = 4  // TitleLSHRule.Rows
+
+	// MinModelNumberLen is the shortest model number ModelNumberRule keys
+	// on: "x1" or "500" are shared by unrelated products.
+	MinModelNumberLen = 4
+	// maxLSHHashes bounds Bands*Rows; more is a config typo, not a tuning.
+	maxLSHHashes = 4096
+)
+
+// ModelNumberRule blocks on each normalised model number (Prepared.Models)
+// of at least MinModelNumberLen characters. It is the high-precision rule
+// for catalogues that carry MPNs, also inside titles.
+//
+// Keys: "mn:<model>". Models ["kd55x85j", "x85"] give ["mn:kd55x85j"].
+type ModelNumberRule struct{}
+
+// Name implements BlockingRule.
+func (ModelNumberRule) Name() string { return "model_number" }
+
+// Keys implements BlockingRule.
+func (ModelNumberRule) Keys(p *Prepared, dst []string) []string {
+	start := len(dst)
+	for _, m := range p.Models {
+		if utf8.RuneCountInString(m) >= MinModelNumberLen {
+			dst = appendBlockKey(dst, start, "mn:", m)
+		}
+	}
+	return dst
+}
+
+// GTINRule blocks on the normalised GTIN-14 (Prepared.GTIN).
+//
+// Keys: "gtin:<gtin14>". GTIN "00012345678905" gives
+// ["gtin:00012345678905"]; no GTIN gives no key.
+type GTINRule struct{}
+
+// Name implements BlockingRule.
+func (GTINRule) Name() string { return "gtin" }
+
+// Keys implements BlockingRule.
+func (GTINRule) Keys(p *Prepared, dst []string) []string {
+	if p.GTIN == "" {
+		return dst
+	}
+	return append(dst, "gtin:"+p.GTIN)
+}
+
+// BrandTitleRule blocks on the brand followed by the first Tokens title
+// tokens that are not brand words. When the brand is unknown it takes the
+// first Tokens+1 title tokens instead, because titles usually open with the
+// brand: "sony bravia kd55 tv" then meets a record whose brand is "sony".
+// Records with no usable token get no key: a bare brand is far too coarse.
+// Tokens 0 means DefaultBrandTitleTokens (2).
+//
+// Keys: "bt<Tokens>:<brand> <tokens...>". Brand "sony", title
+// "bravia sony kd55 led tv" give ["bt2:sony bravia kd55"]; with no brand,
+// title "sony bravia kd55 led" gives ["bt2:sony bravia kd55"].
+type BrandTitleRule struct {
+	Tokens int
+}
+
+func (r BrandTitleRule) tokens() int {
+	if r.Tokens <= 0 {
+		return DefaultBrandTitleTokens
+	}
+	return r.Tokens
+}
+
+// Name implements BlockingRule.
+func (r BrandTitleRule) Name() string {
+	return "brand_title(tokens=" + strconv.Itoa(r.tokens()) + ")"
+}
+
+// Keys implements BlockingRule.
+func (r BrandTitleRule) Keys(p *Prepared, dst []string) []string {
+	n := r.tokens()
+	var stack [96]byte
+	b := append(stack[:0], "bt"...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, ':')
+	used := 0
+	if p.Brand != "" {
+		b = append(b, p.Brand...)
+		for _, t := range p.TitleTokens {
+			if used == n {
+				break
+			}
+			if t == "" || isBrandWord(p.Brand, t) {
+				continue
+			}
+			b = append(b, ' ')
+			b = append(b, t...)
+			used++
+		}
+	} else {
+		for _, t := range p.TitleTokens {
+			if used == n+1 {
+				break
+			}
+			if t == "" {
+				continue
+			}
+			if used > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, t...)
+			used++
+		}
+	}
+	if used == 0 {
+		return dst
+	}
+	return append(dst, string(b))
+}
+
+// isBrandWord reports whether tok is one of the space-separated words of
+// brand, so "hewlett packard envy" keeps only "envy" for brand "hewlett packard".
+func isBrandWord(brand, tok string) bool {
+	for brand != "" {
+		var w string
+		w, brand, _ = strings.Cut(brand, " ")
+		if w == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// TitleTokensRule blocks on each distinct title token of at least MinLen
+// characters that contains a digit or is not a stopword. It is an inverted
+// index on the title: high recall, and its common tokens ("laptop") make
+// oversized blocks, which BlockPairs reduces to a sorted neighbourhood.
+// MinLen 0 means DefaultTitleTokenMinLen (3).
+//
+// Keys: "tt<MinLen>:<token>". Title "the sony kd55 tv with stand" gives
+// ["tt3:sony", "tt3:kd55", "tt3:stand"].
+type TitleTokensRule struct {
+	MinLen int
+}
+
+func (r TitleTokensRule) minLen() int {
+	if r.MinLen <= 0 {
+		return DefaultTitleTokenMinLen
+	}
+	return r.MinLen
+}
+
+// Name implements BlockingRule.
+func (r TitleTokensRule) Name() string {
+	return "title_tokens(min_len=" + strconv.Itoa(r.minLen()) + ")"
+}
+
+// Keys implements BlockingRule.
+func (r TitleTokensRule) Keys(p *Prepared, dst []string) []string {
+	minLen := r.minLen()
+	prefix := "tt" + strconv.Itoa(minLen) + ":"
+	start := len(dst)
+	for _, t := range p.TitleTokens {
+		if utf8.RuneCountInString(t) < minLen {
+			continue
+		}
+		if !blockHasDigit(t) && isBlockingStopword(t) {
+			continue
+		}
+		dst = appendBlockKey(dst, start, prefix, t)
+	}
+	return dst
+}
+
+func blockHasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// isBlockingStopword lists words that carry no product identity: English
+// function words and catalogue filler. Colours and categories stay keys;
+// the block-size cap deals with them.
+func isBlockingStopword(s string) bool {
+	switch s {
+	case "a", "an", "and", "are", "as", "at", "be", "by", "for", "from",
+		"in", "into", "is", "it", "its", "of", "on", "or", "the", "this",
+		"that", "to", "w", "with", "without", "your", "you",
+		"new", "brand", "genuine", "original", "pack", "pcs", "piece",
+		"pieces", "set", "inch", "inches", "includes", "including", "only":
+		return true
+	}
+	return false
+}
+
+// TitleLSHRule blocks on MinHash bands of the title token set, catching
+// titles with a high token Jaccard similarity whatever their word order. A
+// pair of titles with Jaccard similarity s shares at least one key with
+// probability 1-(1-s^Rows)^Bands: with the defaults (16 bands of 4 rows),
+// 0.64 at s=0.5, 0.99 at s=0.7 and 0.07 at s=0.25. More rows raise the
+// threshold; more bands raise recall and the number of keys per record.
+//
+// Hashing is deterministic (FNV-1a per token, then a splitmix64 finaliser
+// salted per hash function from Seed), so the same title gives the same keys
+// on every worker and every run. Zero Bands or Rows mean DefaultLSHBands and
+// DefaultLSHRows.
+//
+// Keys: "lsh<Bands>x<Rows>s<Seed>:<band>:<16 hex digits>", one per band,
+// e.g. "lsh16x4s0:3:9c1e0f2a7b3d5e61". No title tokens give no keys.
+type TitleLSHRule struct {
+	Bands, Rows int
+	Seed        uint64
+}
+
+func (r TitleLSHRule) dims() (bands, rows int) {
+	bands, rows = r.Bands, r.Rows
+	if bands <= 0 {
+		bands = DefaultLSHBands
+	}
+	if rows <= 0 {
+		rows = DefaultLSHRows
+	}
+	return bands, rows
+}
+
+// Name implements BlockingRule.
+func (r TitleLSHRule) Name() string {
+	bands, rows := r.dims()
+	return fmt.Sprintf("title_lsh(bands=%d,rows=%d,seed=%d)", bands, rows, r.Seed)
+}
+
+// Keys implements BlockingRule.
+func (r TitleLSHRule) Keys(p *Prepared, dst []string) []string {
+	if len(p.TitleTokens) == 0 {
+		return dst
+	}
+	bands, rows := r.dims()
+	// Token hashes once; duplicates do not change a minimum, so the
+	// multiset of tokens gives the MinHash of the set without a dedupe.
+	var hstack [64]uint64
+	hs := hstack[:0]
+	for _, t := range p.TitleTokens {
+		hs = append(hs, bkFNV1a(t))
+	}
+	var kstack [64]byte
+	key := append(kstack[:0], "lsh"...)
+	key = strconv.AppendInt(key, int64(bands), 10)
+	key = append(key, 'x')
+	key = strconv.AppendInt(key, int64(rows), 10)
+	key = append(key, 's')
+	key = strconv.AppendUint(key, r.Seed, 10)
+	key = append(key, ':')
+	plen := len(key)
+	for band := 0; band < bands; band++ {
+		sig := uint64(bkFNVOffset)
+		for row := 0; row < rows; row++ {
+			salt := bkSplitMix(r.Seed, uint64(band*rows+row))
+			m := ^uint64(0)
+			for _, h := range hs {
+				if v := bkMix64(h ^ salt); v < m {
+					m = v
+				}
+			}
+			sig = bkMix64(sig ^ m)
+		}
+		key = strconv.AppendInt(key[:plen], int64(band), 10)
+		key = append(key, ':')
+		key = appendHex16(key, sig)
+		dst = append(dst, string(key))
+	}
+	return dst
+}
+
+// appendBlockKey appends prefix+value unless dst[start:] already holds it.
+// All keys from start share prefix, so comparing the tails is enough and no
+// string is built for a duplicate.
+func appendBlockKey(dst []string, start int, prefix, value string) []string {
+	for _, k := range dst[start:] {
+		if len(k) == len(prefix)+len(value) && k[len(prefix):] == value {
+			return dst
+		}
+	}
+	return append(dst, prefix+value)
+}
+
+func appendHex16(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[(v>>uint(shift))&0xf])
+	}
+	return b
+}
+
+const (
+	bkFNVOffset = 14695981039346656037
+	bkFNVPrime  = 1099511628211
+)
+
+// bkFNV1a is 64-bit FNV-1a: stable across processes, unlike maphash.
+func bkFNV1a(s string) uint64 {
+	h := uint64(bkFNVOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= bkFNVPrime
+	}
+	return h
+}
+
+// bkMix64 is the splitmix64 finaliser, a bijection on uint64 that spreads
+// every input bit over the output; MinHash uses it as a cheap permutation.
+func bkMix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// bkSplitMix returns the i-th output of the splitmix64 generator seeded
+// with seed.
+func bkSplitMix(seed, i uint64) uint64 {
+	return bkMix64(seed + (i+1)*0x9e3779b97f4a7c15)
+}
+
+// BlockingRuleSpec is a blocking rule as written in config:
+//
+//	rule: title_lsh   # model_number | gtin | brand_title | title_tokens | title_lsh
+//	bands: 16         # title_lsh only; default 16
+//	rows: 4           # title_lsh only; default 4
+//	tokens: 2         # brand_title only; default 2
+//	min_len: 3        # title_tokens only; default 3
+//
+// Zero fields take the defaults; a field set for a rule that does not use
+// it is an error, as it is usually a misplaced line.
+type BlockingRuleSpec struct {
+	Rule   string `yaml:"rule" json:"rule"`
+	Tokens int    `yaml:"tokens,omitempty" json:"tokens,omitempty"`
+	Bands  int    `yaml:"bands,omitempty" json:"bands,omitempty"`
+	Rows   int    `yaml:"rows,omitempty" json:"rows,omitempty"`
+	MinLen int    `yaml:"min_len,omitempty" json:"min_len,omitempty"`
+}
+
+// ErrUnknownBlockingRule is wrapped by ParseBlockingRule for an unknown rule name.
+var ErrUnknownBlockingRule = errors.New("unknown blocking rule")
+
+// ErrBlockingRuleParam is wrapped by ParseBlockingRule for a bad parameter.
+var ErrBlockingRuleParam = errors.New("bad blocking rule parameter")
+
+// ParseBlockingRule builds the rule spec declares. All problems of the spec
+// are reported together (errors.Join), each wrapping ErrUnknownBlockingRule
+// or ErrBlockingRuleParam. TitleLSHRule gets Seed 0: the seed only needs to
+// be fixed, and keeping it out of config keeps keys stable between runs.
+func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("blocking rule %q: %w: "+format,
+			append([]any{spec.Rule, ErrBlockingRuleParam}, args...)...))
+	}
+	// uses lists the parameters each rule reads; the others must be zero.
+	params := []struct {
+		name string
+		v    int
+		uses bool
+	}{
+		{"tokens", spec.Tokens, spec.Rule == "brand_title"},
+		{"bands", spec.Bands, spec.Rule == "title_lsh"},
+		{"rows", spec.Rows, spec.Rule == "title_lsh"},
+		{"min_len", spec.MinLen, spec.Rule == "title_tokens"},
+	}
+	var rule BlockingRule
+	switch spec.Rule {
+	case "model_number":
+		rule = ModelNumberRule{}
+	case "gtin":
+		rule = GTINRule{}
+	case "brand_title":
+		rule = BrandTitleRule{Tokens: spec.Tokens}
+	case "title_tokens":
+		rule = TitleTokensRule{MinLen: spec.MinLen}
+	case "title_lsh":
+		lsh := TitleLSHRule{Bands: spec.Bands, Rows: spec.Rows}
+		if b, r := lsh.dims(); b > maxLSHHashes || r > maxLSHHashes || b*r > maxLSHHashes {
+			bad("bands*rows = %d*%d exceeds %d hash functions", b, r, maxLSHHashes)
+		}
+		rule = lsh
+	default:
+		return nil, fmt.Errorf("%w %q (want one of model_number, gtin, brand_title, title_tokens, title_lsh)",
+			ErrUnknownBlockingRule, spec.Rule)
+	}
+	for _, p := range params {
+		switch {
+		case p.v < 0:
+			bad("%s must not be negative, got %d", p.name, p.v)
+		case p.v != 0 && !p.uses:
+			bad("%s does not apply to this rule", p.name)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return rule, nil
+}
+
+// ParseBlockingRules builds rules from specs in order, reporting the
+// problems of all specs together, each prefixed with the spec's position.
+// Two specs giving the same rule are an error: they would only repeat keys.
+func ParseBlockingRules(specs []BlockingRuleSpec) ([]BlockingRule, error) {
+	var errs []error
+	rules := make([]BlockingRule, 0, len(specs))
+	seen := make(map[string]int, len(specs)) // rule name -> spec index
+	for i, spec := range specs {
+		r, err := ParseBlockingRule(spec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("blocking rules[%d]: %w", i, err))
+			continue
+		}
+		if j, dup := seen[r.Name()]; dup {
+			errs = append(errs, fmt.Errorf("blocking rules[%d]: %w: %s repeats rules[%d]",
+				i, ErrBlockingRuleParam, r.Name(), j))
+			continue
+		}
+		seen[r.Name()] = i
+		rules = append(rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return rules, nil
+}

@@ -1,0 +1,339 @@
+package matchers
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Edge is a scored candidate pair of nodes (record indices).
+type Edge struct {
+	A, B int32
+	P    float64 // match probability
+}
+
+// UnionFind is a disjoint-set forest over nodes 0..n-1 with path
+// compression and union by size, so any sequence of m operations costs
+// O(m α(n)). It uses 8 bytes per node.
+type UnionFind struct {
+	parent []int32
+	size   []int32 // valid at roots only
+}
+
+// NewUnionFind returns n singleton sets.
+func NewUnionFind(n int) *UnionFind {
+	if n < 0 || n > math.MaxInt32 {
+		panic(fmt.Sprintf("matchers: NewUnionFind(%d): n out of range", n))
+	}
+	u := &UnionFind{parent: make([]int32, n), size: make([]int32, n)}
+	for i := range u.parent {
+		u.parent[i] = int32(i)
+		u.size[i] = 1
+	}
+	return u
+}
+
+// Len is the number of nodes.
+func (u *UnionFind) Len() int { return len(u.parent) }
+
+// Find returns the root of x's set.
+func (u *UnionFind) Find(x int32) int32 {
+	root := x
+	for u.parent[root] != root {
+		root = u.parent[root]
+	}
+	for u.parent[x] != root { // second pass: point the whole path at root
+		x, u.parent[x] = u.parent[x], root
+	}
+	return root
+}
+
+// Size is the number of nodes in x's set.
+func (u *UnionFind) Size(x int32) int32 { return u.size[u.Find(x)] }
+
+// Union merges the sets of a and b and returns the root of the merged set;
+// merged is false when they were already one set.
+func (u *UnionFind) Union(a, b int32) (root int32, merged bool) {
+	ra, rb := u.Find(a), u.Find(b)
+	if ra == rb {
+		return ra, false
+	}
+	return u.link(ra, rb), true
+}
+
+// link joins two distinct roots, the smaller tree under the larger (ties
+// under the smaller index, for determinism), and returns the new root.
+func (u *UnionFind) link(ra, rb int32) int32 {
+	if u.size[ra] < u.size[rb] || (u.size[ra] == u.size[rb] && rb < ra) {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra
+	u.size[ra] += u.size[rb]
+	return ra
+}
+
+// representatives returns, for every node, the smallest node index of its
+// set. It reuses size as scratch, so u is spent afterwards.
+func (u *UnionFind) representatives() []int32 {
+	rep := make([]int32, len(u.parent))
+	least := u.size
+	for i := range least {
+		least[i] = -1
+	}
+	for i := range rep {
+		r := u.Find(int32(i))
+		if least[r] < 0 { // first visit in index order is the smallest
+			least[r] = int32(i)
+		}
+		rep[i] = least[r]
+	}
+	return rep
+}
+
+// ClusterOptions configure Cluster. The zero value gives plain connected
+// components over every edge.
+type ClusterOptions struct {
+	// Threshold is the least probability of an edge that may merge clusters.
+	Threshold float64
+	// MaxClusterSize caps cluster size; 0 means unlimited.
+	MaxClusterSize int
+	// OnePerSource refuses a merge that would put two records of one
+	// source in a cluster, for sources that are themselves deduplicated.
+	OnePerSource bool
+	// Sources is the source index of each node (len n), used with
+	// OnePerSource. Indices are dense, in [0, n); a negative index is an
+	// unknown source that conflicts with nothing.
+	Sources []int32
+}
+
+// Cluster groups nodes 0..n-1 linked by edges and returns for every node its
+// cluster's representative: the smallest node index in the cluster.
+//
+// With no limits (MaxClusterSize 0, OnePerSource false) the clusters are the
+// connected components of the edges with P >= Threshold, however many
+// blocks a component spans. With limits, Cluster is best-first: those edges
+// are sorted by P descending (ties by A, then B, taken as the smaller and
+// larger end) and merged greedily, skipping a merge when the merged cluster
+// would exceed MaxClusterSize or, with OnePerSource, when both clusters
+// hold a record of the same source. The strongest links thus form clusters
+// first, and a weak look-alike edge cannot chain two full clusters into a
+// giant one. The result does not depend on the order of edges.
+//
+// Self-edges, duplicate edges and edges with a NaN P are harmless (NaN never
+// passes the threshold). An edge end outside [0, n) panics.
+// Cost: O(m α(n)) for components, O(m log m) with limits, plus O(n).
+func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
+	uf := NewUnionFind(n)
+	check := func(e Edge) {
+		if uint32(e.A) >= uint32(n) || uint32(e.B) >= uint32(n) {
+			panic(fmt.Sprintf("matchers: Cluster: edge (%d,%d) outside %d nodes", e.A, e.B, n))
+		}
+	}
+	if opts.MaxClusterSize <= 0 && !opts.OnePerSource {
+		for _, e := range edges {
+			if e.P >= opts.Threshold {
+				check(e)
+				uf.Union(e.A, e.B)
+			}
+		}
+		return uf.representatives()
+	}
+
+	m := 0
+	for _, e := range edges {
+		if e.P >= opts.Threshold && e.A != e.B {
+			check(e)
+			m++
+		}
+	}
+	kept := make([]Edge, 0, m)
+	for _, e := range edges {
+		if e.P >= opts.Threshold && e.A != e.B {
+			if e.B < e.A {
+				e.A, e.B = e.B, e.A
+			}
+			if e.P == 0 {
+				e.P = 0 // -0 sorts as +0
+			}
+			kept = append(kept, e)
+		}
+	}
+	sortEdgesBestFirst(kept)
+	var guard *sourceGuard
+	if opts.OnePerSource {
+		guard = newSourceGuard(n, opts.Sources)
+	}
+	maxSize := int64(opts.MaxClusterSize)
+	for _, e := range kept {
+		ra, rb := uf.Find(e.A), uf.Find(e.B)
+		if ra == rb {
+			continue
+		}
+		if maxSize > 0 && int64(uf.size[ra])+int64(uf.size[rb]) > maxSize {
+			continue
+		}
+		if guard != nil && guard.conflict(ra, rb) {
+			continue
+		}
+		root := uf.link(ra, rb)
+		if guard != nil {
+			guard.merge(root, ra^rb^root)
+		}
+	}
+	return uf.representatives()
+}
+
+// compareEdgesBestFirst orders edges by P descending, then A, then B.
+func compareEdgesBestFirst(x, y Edge) int {
+	if c := cmp.Compare(y.P, x.P); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.A, y.A); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.B, y.B)
+}
+
+// sortEdgesBestFirst sorts non-NaN edges by compareEdgesBestFirst. Large
+// inputs are sorted by P with an LSD radix sort (11-bit digits, skipping
+// digits where all edges agree, such as the exponent of probabilities in
+// [0.5, 1)), then runs of equal P by (A, B). On millions of edges this is
+// about twice as fast as a comparison sort.
+func sortEdgesBestFirst(e []Edge) {
+	if len(e) < 1024 {
+		slices.SortFunc(e, compareEdgesBestFirst)
+		return
+	}
+	const bits, digits = 11, 6 // 6*11 >= 64
+	key := func(p float64) uint64 {
+		// Flipping the sign bit orders non-negative floats as unsigned
+		// integers, flipping all bits orders negative ones; the final ^
+		// makes the order descending.
+		u := math.Float64bits(p)
+		if u>>63 == 1 {
+			u = ^u
+		} else {
+			u |= 1 << 63
+		}
+		return ^u
+	}
+	var counts [digits][1 << bits]int
+	for _, x := range e {
+		k := key(x.P)
+		for d := range counts {
+			counts[d][k>>(bits*d)&(1<<bits-1)]++
+		}
+	}
+	src, dst := e, make([]Edge, len(e))
+	for d := range counts {
+		shift := bits * d
+		c := &counts[d]
+		if c[key(src[0].P)>>shift&(1<<bits-1)] == len(src) {
+			continue
+		}
+		sum := 0
+		for i, k := range c {
+			c[i], sum = sum, sum+k
+		}
+		for _, x := range src {
+			b := key(x.P) >> shift & (1<<bits - 1)
+			dst[c[b]] = x
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &e[0] {
+		copy(e, src)
+	}
+	for i := 0; i < len(e); {
+		j := i + 1
+		for j < len(e) && e[j].P == e[i].P {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(e[i:j], compareEdgesBestFirst)
+		}
+		i = j
+	}
+}
+
+// sourceGuard tracks the sources of each cluster for OnePerSource. With at
+// most 64 sources, the usual case, a cluster's sources are a bit mask and a
+// check is one AND. Otherwise clusters keep circular member lists and a
+// check marks one cluster's sources and probes the other's, which is cheap
+// because OnePerSource bounds a cluster by its number of sources.
+type sourceGuard struct {
+	sources []int32
+	mask    []uint64 // by root; nil unless every source < 64
+	next    []int32  // circular member lists, by node
+	stamp   []int32  // by source: the last check that marked it
+	epoch   int32
+}
+
+func newSourceGuard(n int, sources []int32) *sourceGuard {
+	if len(sources) != n {
+		panic(fmt.Sprintf("matchers: Cluster: OnePerSource needs %d Sources, got %d", n, len(sources)))
+	}
+	maxSource := int32(-1)
+	for i, s := range sources {
+		if int(s) >= max(n, 64) {
+			panic(fmt.Sprintf("matchers: Cluster: Sources[%d] = %d is not a dense source index", i, s))
+		}
+		maxSource = max(maxSource, s)
+	}
+	g := &sourceGuard{sources: sources}
+	if maxSource < 64 {
+		g.mask = make([]uint64, n)
+		for i, s := range sources {
+			if s >= 0 {
+				g.mask[i] = 1 << uint(s)
+			}
+		}
+		return g
+	}
+	g.next = make([]int32, n)
+	for i := range g.next {
+		g.next[i] = int32(i)
+	}
+	g.stamp = make([]int32, maxSource+1)
+	return g
+}
+
+// conflict reports whether roots a and b have a source in common.
+func (g *sourceGuard) conflict(a, b int32) bool {
+	if g.mask != nil {
+		return g.mask[a]&g.mask[b] != 0
+	}
+	g.epoch++
+	if g.epoch == math.MaxInt32 { // keep stamps unambiguous; 2^31 checks is far off
+		clear(g.stamp)
+		g.epoch = 1
+	}
+	for x := a; ; {
+		if s := g.sources[x]; s >= 0 {
+			g.stamp[s] = g.epoch
+		}
+		if x = g.next[x]; x == a {
+			break
+		}
+	}
+	for x := b; ; {
+		if s := g.sources[x]; s >= 0 && g.stamp[s] == g.epoch {
+			return true
+		}
+		if x = g.next[x]; x == b {
+			return false
+		}
+	}
+}
+
+// merge records that root absorbed the cluster of child.
+func (g *sourceGuard) merge(root, child int32) {
+	if g.mask != nil {
+		g.mask[root] |= g.mask[child]
+		return
+	}
+	// Swapping successors splices two circular lists into one.
+	g.next[root], g.next[child] = g.next[child], g.next[root]
+}

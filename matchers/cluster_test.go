@@ -1,0 +1,275 @@
+package matchers
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestUnionFind(t *testing.T) {
+	u := NewUnionFind(6)
+	if u.Len() != 6 {
+		t.Fatalf("Len = %d", u.Len())
+	}
+	steps := []struct {
+		a, b   int32
+		merged bool
+		size   int32
+	}{
+		{0, 1, true, 2},
+		{2, 3, true, 2},
+		{1, 0, false, 2},
+		{1, 3, true, 4},
+		{3, 0, false, 4},
+		{5, 5, false, 1},
+	}
+	for _, s := range steps {
+		root, merged := u.Union(s.a, s.b)
+		if merged != s.merged || u.Size(s.a) != s.size || u.Find(s.a) != root || u.Find(s.b) != root {
+			t.Errorf("Union(%d,%d) = %d,%v size %d; want merged %v size %d", s.a, s.b, root, merged, u.Size(s.a), s.merged, s.size)
+		}
+	}
+	if u.Find(4) != 4 || u.Find(0) == u.Find(4) {
+		t.Error("4 should be alone")
+	}
+}
+
+func TestUnionFindCompressesPaths(t *testing.T) {
+	u := NewUnionFind(5)
+	u.parent = []int32{0, 0, 1, 2, 3} // a hand-built chain 4→3→2→1→0
+	if u.Find(4) != 0 {
+		t.Fatal("wrong root")
+	}
+	if want := []int32{0, 0, 0, 0, 0}; !slices.Equal(u.parent, want) {
+		t.Errorf("parents after Find = %v, want %v", u.parent, want)
+	}
+}
+
+func TestClusterBestFirst(t *testing.T) {
+	// 2-3 is the strongest link, then 0-1; 1-2 would chain the two pairs.
+	edges := []Edge{{0, 1, .9}, {1, 2, .8}, {3, 2, .95}, {3, 4, .6}, {4, 0, .3}}
+	tests := []struct {
+		name string
+		opts ClusterOptions
+		want []int32
+	}{
+		{"components", ClusterOptions{}, []int32{0, 0, 0, 0, 0}},
+		{"components above threshold", ClusterOptions{Threshold: .7}, []int32{0, 0, 0, 0, 4}},
+		{"threshold is inclusive", ClusterOptions{Threshold: .6}, []int32{0, 0, 0, 0, 0}},
+		{"max size 2", ClusterOptions{MaxClusterSize: 2}, []int32{0, 0, 2, 2, 4}},
+		{"max size 3", ClusterOptions{MaxClusterSize: 3}, []int32{0, 0, 2, 2, 2}},
+		{"max size 4", ClusterOptions{MaxClusterSize: 4}, []int32{0, 0, 0, 0, 4}},
+		{"max size 1 merges nothing", ClusterOptions{MaxClusterSize: 1}, []int32{0, 1, 2, 3, 4}},
+		{"one per source", ClusterOptions{OnePerSource: true, Sources: []int32{0, 1, 0, 1, 0}}, []int32{0, 0, 2, 2, 4}},
+		{"one per source, three sources", ClusterOptions{OnePerSource: true, Sources: []int32{0, 1, 2, 1, 0}}, []int32{0, 0, 2, 2, 2}},
+		{"unknown sources never conflict", ClusterOptions{OnePerSource: true, Sources: []int32{-1, -1, -1, -1, -1}}, []int32{0, 0, 0, 0, 0}},
+		{"threshold and size", ClusterOptions{Threshold: .85, MaxClusterSize: 3}, []int32{0, 0, 2, 2, 4}},
+	}
+	for _, tt := range tests {
+		got := Cluster(5, edges, tt.opts)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if edges[2] != (Edge{3, 2, .95}) {
+		t.Error("Cluster modified its input")
+	}
+}
+
+// TestClusterSpansBlocks: a component found piecewise in many blocks (each
+// block sees one link of a chain) is one cluster, whatever the edge order.
+func TestClusterSpansBlocks(t *testing.T) {
+	const n = 1000
+	var edges []Edge
+	for i := int32(0); i+1 < n; i += 2 { // block i links i and i+1 ...
+		edges = append(edges, Edge{i, i + 1, .9})
+	}
+	for i := int32(1); i+1 < n/2; i += 2 { // ... block i+1 links i and i+1 for the first half
+		edges = append(edges, Edge{i + 1, i, .9})
+	}
+	rand.New(rand.NewPCG(3, 3)).Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+	got := Cluster(n, edges, ClusterOptions{Threshold: .5})
+	for i, r := range got {
+		want := int32(0)
+		if i >= n/2 {
+			want = int32(i) &^ 1
+		}
+		if r != want {
+			t.Fatalf("node %d: representative %d, want %d", i, r, want)
+		}
+	}
+}
+
+func TestClusterEdgeCases(t *testing.T) {
+	if got := Cluster(0, nil, ClusterOptions{MaxClusterSize: 3}); len(got) != 0 {
+		t.Errorf("empty: %v", got)
+	}
+	edges := []Edge{{1, 1, 1}, {0, 1, math.NaN()}, {2, 1, .7}, {1, 2, .7}, {1, 2, .7}}
+	for _, opts := range []ClusterOptions{{}, {MaxClusterSize: 2}} {
+		if got := Cluster(3, edges, opts); !slices.Equal(got, []int32{0, 1, 1}) {
+			t.Errorf("%+v: self, NaN and duplicate edges: %v", opts, got)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		f    func()
+		msg  string
+	}{
+		{"edge out of range", func() { Cluster(2, []Edge{{0, 2, 1}}, ClusterOptions{}) }, "outside 2 nodes"},
+		{"negative edge end", func() { Cluster(2, []Edge{{-1, 0, 1}}, ClusterOptions{MaxClusterSize: 5}) }, "outside 2 nodes"},
+		{"missing sources", func() { Cluster(2, nil, ClusterOptions{OnePerSource: true}) }, "needs 2 Sources"},
+		{"sparse source ids", func() { Cluster(2, nil, ClusterOptions{OnePerSource: true, Sources: []int32{0, 1 << 20}}) }, "not a dense source index"},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), tt.msg) {
+					t.Errorf("%s: panic %v, want %q", tt.name, r, tt.msg)
+				}
+			}()
+			tt.f()
+		}()
+	}
+}
+
+// clReference is Cluster written the slow, obvious way: clusters as
+// explicit member sets.
+func clReference(n int, edges []Edge, opts ClusterOptions) []int32 {
+	of := make([][]int32, n) // node -> its cluster's members
+	for i := range of {
+		of[i] = []int32{int32(i)}
+	}
+	kept := slices.Clone(edges)
+	slices.SortStableFunc(kept, func(x, y Edge) int {
+		return cmp.Or(cmp.Compare(y.P, x.P), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
+	})
+	for _, e := range kept {
+		a, b := of[e.A], of[e.B]
+		if !(e.P >= opts.Threshold) || slices.Contains(a, e.B) {
+			continue
+		}
+		if opts.MaxClusterSize > 0 && len(a)+len(b) > opts.MaxClusterSize {
+			continue
+		}
+		clash := false
+		for _, x := range a {
+			for _, y := range b {
+				if opts.OnePerSource && opts.Sources[x] >= 0 && opts.Sources[x] == opts.Sources[y] {
+					clash = true
+				}
+			}
+		}
+		if clash {
+			continue
+		}
+		merged := append(slices.Clone(a), b...)
+		for _, x := range merged {
+			of[x] = merged
+		}
+	}
+	rep := make([]int32, n)
+	for i := range rep {
+		rep[i] = slices.Min(of[i])
+	}
+	return rep
+}
+
+func TestClusterMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	for trial := 0; trial < 300; trial++ {
+		n := 2 + rng.IntN(40)
+		wide := trial%3 == 0 // source ids past 63: the member-list guard
+		if wide {
+			n = max(n, 80)
+		}
+		edges := make([]Edge, rng.IntN(3*n))
+		for i := range edges {
+			// Coarse probabilities make ties, which must still be deterministic.
+			edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(10)) / 10}
+		}
+		nSources := 1 + rng.IntN(5)
+		sources := make([]int32, n)
+		for i := range sources {
+			sources[i] = int32(rng.IntN(nSources+1)) - 1 // -1 is unknown
+			if wide && sources[i] >= 0 {
+				sources[i] += 64
+			}
+		}
+		opts := ClusterOptions{
+			Threshold:      float64(rng.IntN(5)) / 10,
+			MaxClusterSize: rng.IntN(6),
+			OnePerSource:   rng.IntN(2) == 0,
+			Sources:        sources,
+		}
+		want := clReference(n, edges, opts)
+		got := Cluster(n, edges, opts)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d, n=%d %+v:\n got %v\nwant %v", trial, n, opts, got, want)
+		}
+		// The order of edges does not matter.
+		rng.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+		if again := Cluster(n, edges, opts); !slices.Equal(again, got) {
+			t.Fatalf("trial %d: shuffled edges changed the result", trial)
+		}
+	}
+}
+
+func TestSortEdgesBestFirst(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for _, n := range []int{10, 1023, 1024, 5000} {
+		e := make([]Edge, n)
+		for i := range e {
+			p := rng.Float64()
+			switch rng.IntN(4) {
+			case 0:
+				p = float64(rng.IntN(4)) / 4 // ties
+			case 1:
+				p = -p // out-of-range scores still sort
+			}
+			a, b := int32(rng.IntN(300)), int32(rng.IntN(1<<30))
+			e[i] = Edge{min(a, b), max(a, b), p}
+		}
+		want := slices.Clone(e)
+		slices.SortFunc(want, compareEdgesBestFirst)
+		sortEdgesBestFirst(e)
+		if !slices.Equal(e, want) {
+			t.Errorf("n=%d: radix order differs from the comparison order", n)
+		}
+	}
+}
+
+func TestClusterMatchesReferenceLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 19))
+	const n = 600
+	edges := make([]Edge, 4000) // past the radix-sort cutoff
+	for i := range edges {
+		edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(50)) / 50}
+	}
+	sources := make([]int32, n)
+	for i := range sources {
+		sources[i] = int32(rng.IntN(6))
+	}
+	for _, opts := range []ClusterOptions{
+		{Threshold: 0.3, MaxClusterSize: 7},
+		{Threshold: 0.1, OnePerSource: true, Sources: sources},
+		{MaxClusterSize: 20, OnePerSource: true, Sources: sources},
+	} {
+		if got, want := Cluster(n, edges, opts), clReference(n, edges, opts); !slices.Equal(got, want) {
+			t.Errorf("%+v: differs from the reference", opts)
+		}
+	}
+}
+
+func ExampleCluster() {
+	// Two products, each listed by shops 0 and 1, and a look-alike edge
+	// between them (records 1 and 2).
+	edges := []Edge{{0, 1, 0.97}, {2, 3, 0.95}, {1, 2, 0.81}}
+	fmt.Println(Cluster(4, edges, ClusterOptions{Threshold: 0.8}))
+	fmt.Println(Cluster(4, edges, ClusterOptions{Threshold: 0.8, OnePerSource: true, Sources: []int32{0, 1, 0, 1}}))
+	// Output:
+	// [0 0 0 0]
+	// [0 0 2 2]
+}

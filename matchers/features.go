@@ -1,0 +1,134 @@
+package matchers
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Feature is a named comparison of two prepared records, a value the match
+// model weighs. Every feature is defined for missing data: a comparison
+// that cannot be made yields 0 and, where the absence itself carries
+// information, a separate "known" indicator says so, so missing is never
+// read as "different".
+type Feature struct {
+	Name        string
+	Description string
+	Compute     func(a, b *Prepared) float64
+}
+
+// Features lists every feature a model may use, by name. The docs below
+// are the levels a user sees in `linkbeam explain`.
+var Features = []Feature{
+	{"title_jaro_winkler", "Jaro-Winkler similarity of the normalised titles",
+		func(a, b *Prepared) float64 { return JaroWinkler(a.Title, b.Title) }},
+	{"title_jaro", "Jaro similarity of the normalised titles",
+		func(a, b *Prepared) float64 { return Jaro(a.Title, b.Title) }},
+	{"title_levenshtein", "1 - Levenshtein distance / longer title length",
+		func(a, b *Prepared) float64 { return LevenshteinRatio(a.Title, b.Title) }},
+	{"title_tfidf", "cosine of the titles' TF-IDF vectors (rare tokens such as model numbers weigh most)",
+		func(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }},
+	{"title_jaccard", "Jaccard similarity of the title token sets",
+		func(a, b *Prepared) float64 { return TokenSetSimilarity(a.TitleTokens, b.TitleTokens) }},
+	{"title_containment", "share of the smaller title's tokens found in the other",
+		func(a, b *Prepared) float64 { return TokenContainment(a.TitleTokens, b.TitleTokens) }},
+	{"model_agree", "1 when both records have model numbers and one is shared",
+		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Agree) }},
+	{"model_disagree", "1 when both records have model numbers and none is shared",
+		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Disagree) }},
+	{"model_in_title", "1 when a model number of either record appears in the other's title",
+		func(a, b *Prepared) float64 {
+			return is(ModelInText(a.Models, b.TitleTokens) || ModelInText(b.Models, a.TitleTokens))
+		}},
+	{"gtin_agree", "1 when both records have a GTIN and they are equal",
+		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Agree) }},
+	{"gtin_disagree", "1 when both records have a GTIN and they differ",
+		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Disagree) }},
+	{"brand_agree", "1 when both brands are known and equal",
+		func(a, b *Prepared) float64 { return is(a.Brand != "" && a.Brand == b.Brand) }},
+	{"brand_disagree", "1 when both brands are known and differ",
+		func(a, b *Prepared) float64 { return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand) }},
+	{"price_ratio", "cheaper / dearer price when both are known in one currency, else 0",
+		func(a, b *Prepared) float64 {
+			if !comparablePrices(a, b) {
+				return 0
+			}
+			return PriceRatio(a.Price, b.Price)
+		}},
+	{"price_known", "1 when both prices are known in one currency",
+		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
+}
+
+func comparablePrices(a, b *Prepared) bool {
+	return a.HasPrice && b.HasPrice && a.Price > 0 && b.Price > 0 &&
+		(a.Currency == b.Currency || a.Currency == "" || b.Currency == "")
+}
+
+func is(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// FeatureNames returns the names of every available feature, sorted.
+func FeatureNames() []string {
+	names := make([]string, len(Features))
+	for i, f := range Features {
+		names[i] = f.Name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FeatureSet computes a model's features, in the model's order.
+type FeatureSet struct {
+	fns []func(a, b *Prepared) float64
+}
+
+// NewFeatureSet resolves feature names; unknown names are an error that
+// lists the known ones.
+func NewFeatureSet(names []string) (*FeatureSet, error) {
+	byName := map[string]func(a, b *Prepared) float64{}
+	for _, f := range Features {
+		byName[f.Name] = f.Compute
+	}
+	fs := &FeatureSet{}
+	var unknown []string
+	for _, n := range names {
+		fn, ok := byName[n]
+		if !ok {
+			unknown = append(unknown, n)
+			continue
+		}
+		fs.fns = append(fs.fns, fn)
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown features %s (known: %s)",
+			strings.Join(unknown, ", "), strings.Join(FeatureNames(), ", "))
+	}
+	return fs, nil
+}
+
+// Compute appends the features of the pair (a, b) to dst.
+func (fs *FeatureSet) Compute(a, b *Prepared, dst []float64) []float64 {
+	for _, fn := range fs.fns {
+		dst = append(dst, fn(a, b))
+	}
+	return dst
+}
+
+//go:embed default_model.json
+var defaultModelJSON []byte
+
+// DefaultModel returns the match model shipped in the binary; see
+// default_model.json for what it was trained on.
+func DefaultModel() *Model {
+	m, err := LoadModel(bytes.NewReader(defaultModelJSON))
+	if err != nil {
+		panic(fmt.Sprintf("embedded default model: %v", err))
+	}
+	return m
+}
