@@ -1,0 +1,29 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/linkbeam/linkbeam/schemas/synth"
+)
+
+func generateCmd(args []string) error {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	records := fs.Int("records", 100000, "raw input rows across the three sources")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
+	out := fs.String("out", "", "output directory")
+	files := fs.Int("files", 4, "files per source")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("--out is required")
+	}
+	sum, err := synth.Generate(synth.Options{Records: *records, Seed: *seed, Out: *out, FilesPerSource: *files})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%+v\n", sum)
+	return nil
+}

@@ -1,0 +1,63 @@
+// Command linkbeam is an entity-resolution job for product catalogues on
+// Apache Beam. It reads product feeds, maps them to one schema, removes
+// duplicates within and across sources, and writes master records.
+//
+//	linkbeam run      --config FILE --output DIR [--model FILE] [--threshold P] [Beam flags]
+//	linkbeam validate --config FILE
+//	linkbeam train    --config FILE --pairs FILE --out model.json
+//	linkbeam evaluate --output DIR --truth FILE
+//	linkbeam generate --records N --seed S --out DIR
+//
+// Beam flags (--runner, --endpoint, --environment_type, Dataflow's
+// --project, --region, ...) go after the command; see runners/README.md.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+)
+
+type command struct {
+	name, summary string
+	run           func(args []string) error
+}
+
+var commands = []command{
+	{"run", "run the entity-resolution job", runCmd},
+	{"validate", "check a job config and report every problem", validateCmd},
+	{"train", "train a match model on labelled pairs", trainCmd},
+	{"evaluate", "score a run's clusters against ground truth", evaluateCmd},
+	{"generate", "write a synthetic product catalogue with ground truth", generateCmd},
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "" || os.Args[1][0] == '-' {
+		// Remote Beam workers start the binary with flags only
+		// (--worker=true ...): beam.Init runs the harness and never returns.
+		flag.Parse()
+		beam.Init()
+		usage()
+		os.Exit(2)
+	}
+	for _, c := range commands {
+		if c.name == os.Args[1] {
+			if err := c.run(os.Args[2:]); err != nil {
+				fmt.Fprintf(os.Stderr, "linkbeam %s: %v\n", c.name, err)
+				os.Exit(1)
+			}
+			return
+		}
+	}
+	usage()
+	os.Exit(2)
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: linkbeam COMMAND [flags]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "  %-9s %s\n", c.name, c.summary)
+	}
+}

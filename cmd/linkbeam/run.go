@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/s3"
+
+	"github.com/linkbeam/linkbeam/pipelines"
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+// Job flags live on flag.CommandLine beside Beam's own, so one parse
+// serves both and Beam ships them to remote workers with the options.
+var (
+	configFlag    = flag.String("config", "", "job config (YAML): local path, gs:// or s3:// URL")
+	outputFlag    = flag.String("output", "", "output directory: local path, gs:// or s3:// URL")
+	modelFlag     = flag.String("model", "", "match model (model.json); overrides matching.model in the config")
+	thresholdFlag = flag.Float64("threshold", 0, "match probability threshold; overrides the config and the model")
+	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all")
+)
+
+func runCmd(args []string) error {
+	if err := flag.CommandLine.Parse(args); err != nil {
+		return err
+	}
+	beam.Init()
+	if *configFlag == "" || *outputFlag == "" {
+		return errors.New("--config and --output are required")
+	}
+	ctx := context.Background()
+	cfg, model, err := pipelines.Prepare(ctx, *configFlag, *modelFlag)
+	if err != nil {
+		return err
+	}
+	if *thresholdFlag > 0 {
+		cfg.Matching.Threshold = *thresholdFlag
+	}
+	opts := pipelines.Options{
+		Output: strings.TrimRight(*outputFlag, "/"),
+		RunID:  time.Now().UTC().Format("20060102T150405.000000000"),
+		Model:  model,
+	}
+	if *sourcesFlag != "" {
+		opts.Sources = strings.Split(*sourcesFlag, ",")
+	}
+	p, s := beam.NewPipelineWithRoot()
+	if err := pipelines.Build(s, cfg, opts); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := beamx.RunWithMetrics(ctx, p)
+	if err != nil {
+		return fmt.Errorf("job failed; previous output left unchanged: %w", err)
+	}
+	if res == nil { // asynchronous submission (--async, Dataflow)
+		fmt.Fprintln(os.Stderr, "job submitted")
+		return nil
+	}
+	sum := pipelines.Summarize(res.Metrics().AllMetrics())
+	sum.Wall = time.Since(start)
+	sum.Write(os.Stdout)
+	return sum.Check()
+}
+
+func validateCmd(args []string) error {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	cfgPath := fs.String("config", "", "job config (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := schemas.Load(*cfgPath); err != nil {
+		return err
+	}
+	fmt.Printf("%s: ok\n", *cfgPath)
+	return nil
+}

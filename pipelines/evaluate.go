@@ -1,0 +1,155 @@
+package pipelines
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+// Truth is ground truth as record-key pairs that refer to the same entity.
+type Truth struct {
+	Pairs map[[2]string]bool // record keys, ordered
+	// CrossSources, when set, restricts evaluation to pairs across these
+	// two sources: truth given as id pairs says nothing about pairs inside
+	// one source.
+	CrossSources [2]string
+	Records      map[string]bool // every record key the truth mentions
+}
+
+func orderedPair(a, b string) [2]string {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// ReadTruth reads ground truth in either form:
+//   - "source,source_id,entity_id" with that header: records sharing an
+//     entity id are duplicates;
+//   - two id columns (for example Abt-Buy's "idAbt","idBuy"): each row is a
+//     matching pair, left ids from source left and right ids from source
+//     right.
+func ReadTruth(r io.Reader, left, right string) (*Truth, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("truth: reading header: %w", err)
+	}
+	for i := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+	}
+	t := &Truth{Pairs: map[[2]string]bool{}, Records: map[string]bool{}}
+	if len(header) == 3 && header[0] == "source" && header[1] == "source_id" && header[2] == "entity_id" {
+		entities := map[string][]string{}
+		for line := 2; ; line++ {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil || len(rec) != 3 {
+				return nil, fmt.Errorf("truth: line %d: want source,source_id,entity_id", line)
+			}
+			k := schemas.RecordKey(rec[0], rec[1])
+			t.Records[k] = true
+			entities[rec[2]] = append(entities[rec[2]], k)
+		}
+		for _, keys := range entities {
+			for i := range keys {
+				for j := i + 1; j < len(keys); j++ {
+					t.Pairs[orderedPair(keys[i], keys[j])] = true
+				}
+			}
+		}
+		return t, nil
+	}
+	if len(header) != 2 {
+		return nil, fmt.Errorf("truth: header %q: want source,source_id,entity_id or two id columns", header)
+	}
+	if left == "" || right == "" {
+		return nil, fmt.Errorf("truth: id pairs need the left and right source names")
+	}
+	t.CrossSources = [2]string{left, right}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || len(rec) != 2 {
+			return nil, fmt.Errorf("truth: line %d: want two ids", line)
+		}
+		a := schemas.RecordKey(left, strings.TrimSpace(rec[0]))
+		b := schemas.RecordKey(right, strings.TrimSpace(rec[1]))
+		t.Records[a], t.Records[b] = true, true
+		t.Pairs[orderedPair(a, b)] = true
+	}
+	return t, nil
+}
+
+// PairMetrics are pairwise precision, recall and F1 of clusters.
+type PairMetrics struct {
+	TruePositives, FalsePositives, FalseNegatives int
+	Precision, Recall, F1                         float64
+}
+
+func (m PairMetrics) String() string {
+	return fmt.Sprintf("precision %.4f  recall %.4f  F1 %.4f  (tp %d, fp %d, fn %d)",
+		m.Precision, m.Recall, m.F1, m.TruePositives, m.FalsePositives, m.FalseNegatives)
+}
+
+// EvaluateLinks compares the clusters of a run (its links) with the truth:
+// every pair of records in one master is a predicted match.
+func EvaluateLinks(links []schemas.LinkRow, t *Truth) PairMetrics {
+	byMaster := map[string][]string{}
+	for _, l := range links {
+		byMaster[l.MasterID] = append(byMaster[l.MasterID], schemas.RecordKey(l.Source, l.SourceID))
+	}
+	predicted := map[[2]string]bool{}
+	for _, keys := range byMaster {
+		sort.Strings(keys)
+		for i := range keys {
+			for j := i + 1; j < len(keys); j++ {
+				if t.counts(keys[i], keys[j]) {
+					predicted[[2]string{keys[i], keys[j]}] = true
+				}
+			}
+		}
+	}
+	var m PairMetrics
+	for p := range predicted {
+		if t.Pairs[p] {
+			m.TruePositives++
+		} else {
+			m.FalsePositives++
+		}
+	}
+	m.FalseNegatives = len(t.Pairs) - m.TruePositives
+	if n := m.TruePositives + m.FalsePositives; n > 0 {
+		m.Precision = float64(m.TruePositives) / float64(n)
+	}
+	if n := len(t.Pairs); n > 0 {
+		m.Recall = float64(m.TruePositives) / float64(n)
+	}
+	if m.Precision+m.Recall > 0 {
+		m.F1 = 2 * m.Precision * m.Recall / (m.Precision + m.Recall)
+	}
+	return m
+}
+
+// counts reports whether a predicted pair is judged by this truth.
+func (t *Truth) counts(a, b string) bool {
+	if t.CrossSources[0] == "" {
+		return true
+	}
+	sa, sb := sourcePart(a), sourcePart(b)
+	return (sa == t.CrossSources[0] && sb == t.CrossSources[1]) || (sa == t.CrossSources[1] && sb == t.CrossSources[0])
+}
+
+func sourcePart(key string) string {
+	s, _, _ := strings.Cut(key, ":")
+	return s
+}

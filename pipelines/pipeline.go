@@ -1,0 +1,80 @@
+// Package pipelines assembles linkbeam's Beam graphs from the transforms.
+// Build is the whole entity-resolution job; cmd/linkbeam and the tests call
+// the same function.
+package pipelines
+
+import (
+	"fmt"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
+)
+
+// Options are the run-time choices that are not part of the job config.
+type Options struct {
+	Output  string          // output directory: local path, gs:// or s3:// URL
+	RunID   string          // names the staging folder of this run
+	Model   *matchers.Model // the match model; see LoadModel
+	Sources []string        // sources to read; empty means all
+}
+
+// Build adds the entity-resolution job to s:
+//
+//	Read → Harmonize → Dedupe → Block → Score → Cluster → Survive → Write → Commit
+//	          └────────────── rejected ──────────────────────────→ Write ┘
+//
+// Output lands in opts.Output/{masters,links,rejected} only when the whole
+// job has succeeded.
+func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
+	if opts.Model == nil {
+		return fmt.Errorf("pipelines: no model")
+	}
+	if opts.Output == "" {
+		return fmt.Errorf("pipelines: no output location")
+	}
+	names := opts.Sources
+	if len(names) == 0 {
+		names = cfg.SourceNames()
+	}
+	for _, n := range names {
+		if _, ok := cfg.Sources[n]; !ok {
+			return fmt.Errorf("pipelines: unknown source %q", n)
+		}
+	}
+	shards := cfg.Output.Shards
+	if shards <= 0 {
+		shards = transforms.DefaultShards
+	}
+	threshold := cfg.Matching.Threshold
+	if threshold <= 0 {
+		threshold = opts.Model.Threshold
+	}
+	staging := opts.Output + "/.staging-" + opts.RunID
+
+	records := transforms.Read(s, cfg, names)
+	accepted, rejected := transforms.Harmonize(s, cfg, records)
+	survivors := transforms.Dedupe(s, accepted, shards)
+	candidates, idf := transforms.Block(s, cfg, survivors, shards)
+	edges := transforms.Score(s, transforms.ScoreOptions{
+		Model: *opts.Model, Threshold: threshold,
+		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
+	}, candidates, idf)
+	assignments := transforms.Cluster(s, transforms.ClusterOptions{
+		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
+		OnePerSource: cfg.Matching.Clustering.OnePerSource,
+	}, edges)
+	priorities := map[string]int{}
+	for name, src := range cfg.Sources {
+		priorities[name] = src.Priority
+	}
+	masters := transforms.Survive(s, transforms.SurviveOptions{
+		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards,
+	}, survivors, assignments)
+	written := transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
+	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
+	transforms.Commit(s, opts.Output, staging, written, writtenRejects)
+	return nil
+}

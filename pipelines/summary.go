@@ -1,0 +1,137 @@
+package pipelines
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
+
+	"github.com/linkbeam/linkbeam/transforms"
+)
+
+// SourceCounts account for every record of one source.
+type SourceCounts struct {
+	Read, Accepted, Rejected, Superseded, Linked int64
+}
+
+// Summary is what a run did, built from its Beam metrics.
+type Summary struct {
+	Sources        map[string]SourceCounts
+	CandidatePairs int64
+	ScoredPairs    int64
+	MatchedPairs   int64
+	Masters        int64
+	MultiMasters   int64 // masters that merge two or more records
+	MaxClusterSize int64
+	Wall           time.Duration
+}
+
+// Summarize reads a finished run's metrics.
+func Summarize(res metrics.QueryResults) Summary {
+	sum := Summary{Sources: map[string]SourceCounts{}}
+	for _, c := range res.Counters() {
+		if c.Namespace() != transforms.Namespace {
+			continue
+		}
+		v := c.Result()
+		stage, source, perSource := strings.Cut(c.Name(), "/")
+		if perSource {
+			sc := sum.Sources[source]
+			switch stage {
+			case transforms.MetricRead:
+				sc.Read += v
+			case transforms.MetricAccepted:
+				sc.Accepted += v
+			case transforms.MetricRejected:
+				sc.Rejected += v
+			case transforms.MetricSuperseded:
+				sc.Superseded += v
+			case transforms.MetricLinked:
+				sc.Linked += v
+			}
+			sum.Sources[source] = sc
+			continue
+		}
+		switch c.Name() {
+		case transforms.MetricCandidatePairs:
+			sum.CandidatePairs += v
+		case transforms.MetricScoredPairs:
+			sum.ScoredPairs += v
+		case transforms.MetricMatchedPairs:
+			sum.MatchedPairs += v
+		case transforms.MetricMasters:
+			sum.Masters += v
+		case transforms.MetricMultiClusters:
+			sum.MultiMasters += v
+		}
+	}
+	for _, d := range res.Distributions() {
+		if d.Key.Namespace == transforms.Namespace && d.Key.Name == transforms.MetricClusterSize {
+			sum.MaxClusterSize = max(sum.MaxClusterSize, d.Result().Max)
+		}
+	}
+	return sum
+}
+
+// Check verifies that every record read is accounted for: per source,
+// read = accepted + rejected and accepted = linked + superseded.
+func (s Summary) Check() error {
+	var errs []error
+	for _, name := range s.sourceNames() {
+		c := s.Sources[name]
+		if c.Read != c.Accepted+c.Rejected {
+			errs = append(errs, fmt.Errorf("source %s: read %d != accepted %d + rejected %d",
+				name, c.Read, c.Accepted, c.Rejected))
+		}
+		if c.Accepted != c.Linked+c.Superseded {
+			errs = append(errs, fmt.Errorf("source %s: accepted %d != linked %d + superseded %d",
+				name, c.Accepted, c.Linked, c.Superseded))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Linked is the number of distinct records across sources after
+// within-source deduplication.
+func (s Summary) Linked() int64 {
+	var n int64
+	for _, c := range s.Sources {
+		n += c.Linked
+	}
+	return n
+}
+
+// Write prints the summary as a table.
+func (s Summary) Write(w io.Writer) {
+	fmt.Fprintf(w, "%-16s %10s %10s %10s %10s %10s\n", "source", "read", "accepted", "rejected", "superseded", "linked")
+	var total SourceCounts
+	for _, name := range s.sourceNames() {
+		c := s.Sources[name]
+		fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", name, c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked)
+		total.Read += c.Read
+		total.Accepted += c.Accepted
+		total.Rejected += c.Rejected
+		total.Superseded += c.Superseded
+		total.Linked += c.Linked
+	}
+	fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", "total", total.Read, total.Accepted, total.Rejected, total.Superseded, total.Linked)
+	fmt.Fprintf(w, "candidate pairs %d, scored %d, matched %d\n", s.CandidatePairs, s.ScoredPairs, s.MatchedPairs)
+	fmt.Fprintf(w, "masters %d (%d merge duplicates; %d cross-source duplicates found; largest cluster %d)\n",
+		s.Masters, s.MultiMasters, total.Linked-s.Masters, s.MaxClusterSize)
+	if s.Wall > 0 {
+		fmt.Fprintf(w, "wall time %s\n", s.Wall.Round(time.Millisecond))
+	}
+}
+
+func (s Summary) sourceNames() []string {
+	names := make([]string, 0, len(s.Sources))
+	for n := range s.Sources {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,118 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.DoFn4x1[context.Context, []byte, func(int, []byte), func([]byte), error](&blockFn{})
+}
+
+// Block computes each surviving record's matching view and blocking keys,
+// and routes the record to the shard of each of its keys, carrying the keys
+// that live there. A record whose keys share a shard travels there once.
+//
+// It takes the PCollection<[]byte> of survivor batches from Dedupe and
+// returns a PCollection<KV<int,[]byte>> of candidate batches by block
+// shard, and a PCollection<[]byte> of partial IDF tables (one per input
+// batch) that Score merges into the corpus IDF for TF-IDF similarity.
+func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int) (candidates, idf beam.PCollection) {
+	s = s.Scope("linkbeam.Block")
+	return beam.ParDo2(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards}, survivors)
+}
+
+type blockFn struct {
+	Blocking schemas.BlockingConfig
+	Shards   int
+
+	rules  []matchers.BlockingRule
+	brands *matchers.BrandIndex
+	buf    shardBuffers
+}
+
+func (fn *blockFn) Setup() error {
+	rules, err := BlockingRules(fn.Blocking)
+	if err != nil {
+		return err
+	}
+	fn.rules = rules
+	fn.brands = matchers.DefaultBrandIndex()
+	return nil
+}
+
+// BlockingRules builds the configured blocking rules.
+func BlockingRules(cfg schemas.BlockingConfig) ([]matchers.BlockingRule, error) {
+	var rules []matchers.BlockingRule
+	for i, r := range cfg.Rules {
+		rule, err := matchers.ParseBlockingRule(matchers.BlockingRuleSpec{
+			Rule: r.Rule, Tokens: r.Tokens, Bands: r.Bands, Rows: r.Rows, MinLen: r.MinLen})
+		if err != nil {
+			return nil, fmt.Errorf("blocking rule %d: %w", i, err)
+		}
+		rules = append(rules, rule)
+	}
+	return rules, nil
+}
+
+func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(int, []byte), emitIDF func([]byte)) error {
+	products, err := decodeProducts(batch, nil)
+	if err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
+	idf := &matchers.IDF{DF: map[string]int32{}}
+	var keys []string
+	byShard := map[int][]string{}
+	for i := range products {
+		p := &products[i]
+		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
+		idf.Add(c.Prep.TitleTokens)
+		keys = keys[:0]
+		for _, r := range fn.rules {
+			keys = r.Keys(&c.Prep, keys)
+		}
+		clear(byShard)
+		for _, k := range keys {
+			sh := shardOf(k, fn.Shards)
+			byShard[sh] = append(byShard[sh], k)
+		}
+		for sh, ks := range byShard {
+			sort.Strings(ks)
+			c.Blocks = dedupSorted(ks)
+			fn.buf.add(sh, func(b []byte) []byte { return appendCandidate(b, &c) }, emit)
+		}
+	}
+	fn.buf.flush(emit)
+	b, err := idf.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	emitIDF(b)
+	return nil
+}
+
+// Prepare builds a product's matching view.
+func Prepare(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared {
+	return matchers.Prepare(matchers.Fields{
+		Source: p.Source, Title: p.Title, Description: p.Description, Brand: p.Brand,
+		Manufacturer: p.Manufacturer, ModelNumber: p.ModelNumber, GTIN: p.GTIN,
+		Price: p.Price, HasPrice: p.HasPrice, Currency: p.Currency,
+	}, brands)
+}
+
+func dedupSorted(ss []string) []string {
+	out := ss[:0]
+	for i, s := range ss {
+		if i == 0 || s != ss[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package transforms
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/matchers"
+)
+
+func init() {
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func([]byte), error](&clusterFn{})
+	register.Function1x2(keyZero)
+}
+
+// ClusterOptions bound the clusters; see matchers.Cluster for the rule.
+type ClusterOptions struct {
+	Threshold      float64
+	MaxClusterSize int
+	OnePerSource   bool
+}
+
+// Cluster merges matched pairs into clusters on one worker: edges are far
+// fewer than records (about one per duplicate), and a global union-find in
+// memory is exact where iterative distributed connected components would
+// need many shuffles. Up to a few tens of millions of edges fit in a
+// worker's memory.
+//
+// It takes the PCollection<[]byte> of packed edges from Score and returns a
+// singleton PCollection<[]byte>: the packed assignment of every record of a
+// multi-record cluster to its master id, with its match probability.
+// Records not in it are masters of their own.
+func Cluster(s beam.Scope, opts ClusterOptions, edges beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.Cluster")
+	keyed := beam.ParDo(s, keyZero, edges)
+	return beam.ParDo(s, &clusterFn{Options: opts}, beam.GroupByKey(s, keyed))
+}
+
+// keyZero puts every element on one key.
+func keyZero(b []byte) (int, []byte) { return 0, b }
+
+type clusterFn struct {
+	Options ClusterOptions
+}
+
+func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func([]byte)) error {
+	best := map[[2]string]float64{}
+	var batch []byte
+	for batches(&batch) {
+		for b := batch; len(b) > 0; {
+			var e edge
+			var err error
+			if b, err = decodeEdge(b, &e); err != nil {
+				return fmt.Errorf("cluster: %w", err)
+			}
+			if e.A > e.B {
+				e.A, e.B = e.B, e.A
+			}
+			k := [2]string{e.A, e.B}
+			if p, ok := best[k]; !ok || e.P > p {
+				best[k] = e.P
+			}
+		}
+	}
+	emit(assign(best, fn.Options))
+	return nil
+}
+
+// assign clusters the edges and packs the assignment of every record in a
+// multi-record cluster, sorted by record key.
+func assign(best map[[2]string]float64, opts ClusterOptions) []byte {
+	ids := map[string]int32{}
+	var keys []string
+	for k := range best {
+		for _, key := range k {
+			if _, ok := ids[key]; !ok {
+				ids[key] = 0
+				keys = append(keys, key)
+			}
+		}
+	}
+	sort.Strings(keys) // node ids in key order make representatives deterministic
+	sourceIDs := map[string]int32{}
+	sources := make([]int32, len(keys))
+	for i, k := range keys {
+		ids[k] = int32(i)
+		src := sourceOf(k)
+		if _, ok := sourceIDs[src]; !ok {
+			sourceIDs[src] = int32(len(sourceIDs))
+		}
+		sources[i] = sourceIDs[src]
+	}
+	edges := make([]matchers.Edge, 0, len(best))
+	for k, p := range best {
+		edges = append(edges, matchers.Edge{A: ids[k[0]], B: ids[k[1]], P: p})
+	}
+	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
+		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
+		OnePerSource: opts.OnePerSource, Sources: sources,
+	})
+	// A member's probability is its strongest edge inside its cluster.
+	prob := make([]float64, len(keys))
+	for _, e := range edges {
+		if rep[e.A] == rep[e.B] && e.P >= opts.Threshold {
+			prob[e.A] = max(prob[e.A], e.P)
+			prob[e.B] = max(prob[e.B], e.P)
+		}
+	}
+	size := map[int32]int{}
+	first := map[int32]int32{} // smallest member per cluster: keys are sorted
+	for i, r := range rep {
+		if size[r] == 0 {
+			first[r] = int32(i)
+		}
+		size[r]++
+	}
+	var out []byte
+	for i, k := range keys {
+		r := rep[i]
+		if size[r] < 2 {
+			continue
+		}
+		out = appendAssignment(out, k, assignment{MasterID: MasterID(keys[first[r]]), P: prob[i]})
+	}
+	return out
+}
+
+// MasterID derives a master's id from the smallest record key among its
+// members, so the same input always yields the same ids.
+func MasterID(firstKey string) string {
+	h := sha256.Sum256([]byte(firstKey))
+	return "m-" + hex.EncodeToString(h[:10])
+}

@@ -1,0 +1,81 @@
+package transforms
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func([]byte), error](&dedupeFn{})
+	register.Emitter1[[]byte]()
+}
+
+// Dedupe collapses the records of each source that share a source id to
+// the newest version by UpdatedAt. Ties are broken by the record's
+// encoding, so the winner never depends on read order.
+//
+// It takes a PCollection<schemas.Product> and returns a PCollection<[]byte>
+// of packed batches of surviving products (schemas.AppendProduct), each
+// sorted by record key. Superseded versions are counted per source.
+func Dedupe(s beam.Scope, products beam.PCollection, shards int) beam.PCollection {
+	s = s.Scope("linkbeam.Dedupe")
+	packed := beam.ParDo(s, &packProductsFn{Shards: shards}, products)
+	return beam.ParDo(s, &dedupeFn{}, beam.GroupByKey(s, packed))
+}
+
+type dedupeFn struct {
+	superseded sourceCounters
+}
+
+func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte)) error {
+	fn.superseded.stage = MetricSuperseded
+	var all []schemas.Product
+	var batch []byte
+	for batches(&batch) {
+		var err error
+		if all, err = decodeProducts(batch, all); err != nil {
+			return fmt.Errorf("dedupe shard %d: %w", shard, err)
+		}
+	}
+	newest := make(map[string]int, len(all))
+	for i := range all {
+		k := all[i].Key()
+		j, seen := newest[k]
+		if !seen {
+			newest[k] = i
+			continue
+		}
+		fn.superseded.inc(ctx, all[i].Source, 1)
+		if newer(&all[i], &all[j]) {
+			newest[k] = i
+		}
+	}
+	keys := make([]string, 0, len(newest))
+	for k := range newest {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []byte
+	for _, k := range keys {
+		out = schemas.AppendProduct(out, &all[newest[k]])
+	}
+	if len(out) > 0 {
+		emit(out)
+	}
+	return nil
+}
+
+// newer reports whether a supersedes b.
+func newer(a, b *schemas.Product) bool {
+	if a.UpdatedAt != b.UpdatedAt {
+		return a.UpdatedAt > b.UpdatedAt
+	}
+	return bytes.Compare(schemas.AppendProduct(nil, a), schemas.AppendProduct(nil, b)) > 0
+}

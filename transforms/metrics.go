@@ -1,0 +1,53 @@
+package transforms
+
+import (
+	"context"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+)
+
+// Namespace is the Beam metrics namespace of every linkbeam counter.
+const Namespace = "linkbeam"
+
+// Per-source counters are named "<stage>/<source>"; together they carry the
+// accounting invariants: read = accepted + rejected and
+// accepted = linked + superseded.
+const (
+	MetricRead       = "read"
+	MetricAccepted   = "accepted"
+	MetricRejected   = "rejected"
+	MetricSuperseded = "superseded"
+	MetricLinked     = "linked"
+)
+
+// Job-wide counters.
+const (
+	MetricCandidatePairs = "candidate_pairs" // pairs produced by blocking, before scoring
+	MetricScoredPairs    = "scored_pairs"    // distinct pairs scored by the model
+	MetricMatchedPairs   = "matched_pairs"   // pairs at or above the threshold
+	MetricOversizedBlock = "oversized_blocks"
+	MetricMasters        = "masters"
+	MetricMultiClusters  = "multi_member_masters" // masters merging two or more records
+	MetricClusterSize    = "cluster_size"         // distribution over masters
+)
+
+// SourceCounter names a per-source counter.
+func SourceCounter(stage, source string) string { return stage + "/" + source }
+
+// sourceCounters caches per-source counters of one stage for a DoFn.
+type sourceCounters struct {
+	stage string
+	m     map[string]beam.Counter
+}
+
+func (c *sourceCounters) inc(ctx context.Context, source string, n int64) {
+	if c.m == nil {
+		c.m = map[string]beam.Counter{}
+	}
+	ctr, ok := c.m[source]
+	if !ok {
+		ctr = beam.NewCounter(Namespace, SourceCounter(c.stage, source))
+		c.m[source] = ctr
+	}
+	ctr.Inc(ctx, n)
+}

@@ -1,0 +1,149 @@
+// Package transforms holds linkbeam's Beam composite transforms, one
+// concern per file: read, harmonize, dedupe, block, score, cluster,
+// survive, write and commit. They move data and call matchers/ and
+// schemas/ for the logic.
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms/sources"
+)
+
+func init() {
+	register.DoFn2x1[string, func(ReadTask), error](&expandSourceFn{})
+	register.DoFn3x1[context.Context, ReadTask, func(SourceRecord), error](&readTaskFn{})
+	register.Emitter1[ReadTask]()
+	register.Emitter1[SourceRecord]()
+}
+
+// ReadTask is one unit of reading: a file of a source, or a REST endpoint.
+type ReadTask struct {
+	Source string
+	Path   string // file path or URL
+}
+
+// SourceRecord is a raw record tagged with its source, as it crosses from
+// the reader to the mapping DoFn.
+type SourceRecord struct {
+	Source      string
+	Fields      map[string]string
+	Raw         string
+	Position    string
+	DecodeError string // non-empty when the reader could not decode the record
+}
+
+// Read expands every source of cfg into read tasks (files matched by each
+// location glob, or the REST endpoint), spreads the tasks over workers and
+// decodes them. It returns a PCollection<SourceRecord>.
+//
+// A location that matches no file fails the job with an error naming the
+// path: an expected feed that is missing is not an empty feed.
+func Read(s beam.Scope, cfg *schemas.Config, names []string) beam.PCollection {
+	s = s.Scope("linkbeam.Read")
+	srcs := beam.CreateList(s, names)
+	tasks := beam.ParDo(s, &expandSourceFn{Config: *cfg}, srcs)
+	tasks = beam.Reshuffle(s, tasks)
+	return beam.ParDo(s, &readTaskFn{Config: *cfg}, tasks)
+}
+
+type expandSourceFn struct {
+	Config schemas.Config
+}
+
+func (fn *expandSourceFn) ProcessElement(name string, emit func(ReadTask)) error {
+	src, ok := fn.Config.Sources[name]
+	if !ok {
+		return fmt.Errorf("read: unknown source %q", name)
+	}
+	if src.Type == "rest_api" {
+		emit(ReadTask{Source: name, Path: src.URL})
+		return nil
+	}
+	ctx := context.Background()
+	fs, err := filesystem.New(ctx, src.Location)
+	if err != nil {
+		return fmt.Errorf("read source %s: %w", name, err)
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, src.Location)
+	if err != nil {
+		return fmt.Errorf("read source %s: listing %s: %w", name, src.Location, err)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("read source %s: no file matches %s", name, src.Location)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		emit(ReadTask{Source: name, Path: f})
+	}
+	return nil
+}
+
+type readTaskFn struct {
+	Config schemas.Config
+}
+
+func (fn *readTaskFn) ProcessElement(ctx context.Context, t ReadTask, emit func(SourceRecord)) error {
+	src := fn.Config.Sources[t.Source]
+	src.Name = t.Source
+	send := func(r schemas.RawRecord) error {
+		rec := SourceRecord{Source: t.Source, Fields: r.Fields, Raw: r.Raw, Position: r.Position}
+		if r.Err != nil {
+			rec.DecodeError = r.Err.Error()
+		}
+		emit(rec)
+		return nil
+	}
+	if src.Type == "rest_api" {
+		if err := sources.FetchAll(ctx, src, http.DefaultClient, send); err != nil {
+			return fmt.Errorf("read source %s: %w", t.Source, err)
+		}
+		return nil
+	}
+	open, ok := sources.Open(src.Type)
+	if !ok {
+		return fmt.Errorf("read source %s: no reader for type %q", t.Source, src.Type)
+	}
+	fs, err := filesystem.New(ctx, t.Path)
+	if err != nil {
+		return fmt.Errorf("read source %s: %w", t.Source, err)
+	}
+	defer fs.Close()
+	rc, err := fs.OpenRead(ctx, t.Path)
+	if err != nil {
+		return fmt.Errorf("read source %s: opening %s: %w", t.Source, t.Path, err)
+	}
+	defer rc.Close()
+	dec, err := open(rc, baseName(t.Path), src)
+	if err != nil {
+		return fmt.Errorf("read source %s: %s: %w", t.Source, t.Path, err)
+	}
+	for {
+		r, err := dec.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read source %s: %s: %w", t.Source, t.Path, err)
+		}
+		send(r)
+	}
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}

@@ -1,0 +1,271 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/matchers"
+)
+
+func init() {
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), error](&scoreFn{})
+}
+
+// ScoreOptions configure candidate generation and scoring.
+type ScoreOptions struct {
+	Model        matchers.Model
+	Threshold    float64 // pairs with a match probability at or above it become edges
+	MaxBlockSize int
+	Window       int
+}
+
+// Score forms the candidate pairs inside every block, scores each distinct
+// pair once with the match model, and keeps the pairs at or above the
+// threshold.
+//
+// It takes the PCollection<KV<int,[]byte>> of candidate batches from Block
+// and the PCollection<[]byte> of partial IDF tables (as a side input), and
+// returns a PCollection<[]byte> of packed edges.
+//
+// Blocks larger than MaxBlockSize are not expanded in full: their members
+// are sorted by normalised title and each is paired with the next Window
+// members (sorted neighbourhood), which bounds the pairs to n×Window.
+// A pair that shares several blocks in a shard is scored once, in the
+// first (smallest key) ordinary block they share; pairs that share blocks
+// in different shards may be scored once per shard, and Cluster keeps one.
+func Score(s beam.Scope, opts ScoreOptions, candidates, idf beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.Score")
+	grouped := beam.GroupByKey(s, candidates)
+	return beam.ParDo(s, &scoreFn{Options: opts}, grouped, beam.SideInput{Input: idf})
+}
+
+type scoreFn struct {
+	Options ScoreOptions
+
+	features  *matchers.FeatureSet
+	candPairs beam.Counter
+	scored    beam.Counter
+	matched   beam.Counter
+	oversized beam.Counter
+}
+
+func (fn *scoreFn) Setup() error {
+	fs, err := matchers.NewFeatureSet(fn.Options.Model.Features)
+	if err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
+	fn.features = fs
+	fn.candPairs = beam.NewCounter(Namespace, MetricCandidatePairs)
+	fn.scored = beam.NewCounter(Namespace, MetricScoredPairs)
+	fn.matched = beam.NewCounter(Namespace, MetricMatchedPairs)
+	fn.oversized = beam.NewCounter(Namespace, MetricOversizedBlock)
+	return nil
+}
+
+// shardBlocks indexes the candidates of one shard by block.
+type shardBlocks struct {
+	cands   []candidate
+	keys    []string  // block keys, sorted; a block's id is its index
+	members [][]int32 // members per block id, in record key order
+	blockOf [][]int32 // block ids per candidate, ascending
+	big     []bool    // oversized per block id
+}
+
+func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, idfParts func(*[]byte) bool, emit func([]byte)) error {
+	idf := &matchers.IDF{DF: map[string]int32{}}
+	var part []byte
+	for idfParts(&part) {
+		var p matchers.IDF
+		if err := p.UnmarshalBinary(part); err != nil {
+			return fmt.Errorf("score: idf: %w", err)
+		}
+		idf.Merge(&p)
+	}
+	var cands []candidate
+	var batch []byte
+	for batches(&batch) {
+		for b := batch; len(b) > 0; {
+			var c candidate
+			var err error
+			if b, err = decodeCandidate(b, &c); err != nil {
+				return fmt.Errorf("score shard %d: %w", shard, err)
+			}
+			cands = append(cands, c)
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].Key < cands[j].Key })
+	for i := range cands {
+		cands[i].Prep.TFIDF = idf.Vector(cands[i].Prep.TitleTokens)
+	}
+	sb := indexBlocks(cands, fn.Options.MaxBlockSize)
+	var nBig int64
+	for _, b := range sb.big {
+		if b {
+			nBig++
+		}
+	}
+	fn.oversized.Inc(ctx, nBig)
+
+	// Blocks are independent: score them on every core, since prism runs
+	// a stage as one bundle.
+	workers := runtime.GOMAXPROCS(0)
+	results := make([]scoreResult, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			results[w] = fn.scoreBlocks(sb, w, workers)
+		}(w)
+	}
+	wg.Wait()
+	// Sorted-neighbourhood pairs of oversized blocks may repeat across
+	// those blocks; they are deduplicated here, once, across workers.
+	seen := map[[2]int32]bool{}
+	var out []byte
+	var cand, scored, matched int64
+	for _, r := range results {
+		cand += r.candidates
+		scored += r.scored
+		matched += r.matched
+		out = append(out, r.edges...)
+		for _, e := range r.bigEdges {
+			k := [2]int32{e.a, e.b}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = appendEdge(out, &edge{A: cands[e.a].Key, B: cands[e.b].Key, P: e.p})
+		}
+	}
+	fn.candPairs.Inc(ctx, cand)
+	fn.scored.Inc(ctx, scored)
+	fn.matched.Inc(ctx, matched)
+	if len(out) > 0 {
+		emit(out)
+	}
+	return nil
+}
+
+func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
+	ids := map[string]int32{}
+	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands))}
+	for _, c := range cands {
+		for _, k := range c.Blocks {
+			if _, ok := ids[k]; !ok {
+				ids[k] = 0
+				sb.keys = append(sb.keys, k)
+			}
+		}
+	}
+	sort.Strings(sb.keys)
+	for i, k := range sb.keys {
+		ids[k] = int32(i)
+	}
+	sb.members = make([][]int32, len(sb.keys))
+	for i, c := range cands {
+		for _, k := range c.Blocks { // sorted, so block ids ascend too
+			id := ids[k]
+			sb.blockOf[i] = append(sb.blockOf[i], id)
+			sb.members[id] = append(sb.members[id], int32(i))
+		}
+	}
+	sb.big = make([]bool, len(sb.keys))
+	for id, m := range sb.members {
+		sb.big[id] = maxBlock > 0 && len(m) > maxBlock
+	}
+	return sb
+}
+
+type bigEdge struct {
+	a, b int32
+	p    float64
+}
+
+type scoreResult struct {
+	edges                       []byte
+	bigEdges                    []bigEdge
+	candidates, scored, matched int64
+}
+
+// scoreBlocks scores the blocks whose id ≡ w (mod workers).
+func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
+	var r scoreResult
+	x := make([]float64, 0, len(fn.Options.Model.Features))
+	score := func(i, j int32) float64 {
+		x = fn.features.Compute(&sb.cands[i].Prep, &sb.cands[j].Prep, x[:0])
+		r.scored++
+		return fn.Options.Model.Probability(x)
+	}
+	for id := w; id < len(sb.keys); id += workers {
+		m := sb.members[id]
+		if len(m) < 2 {
+			continue
+		}
+		if !sb.big[id] {
+			for a := 0; a < len(m); a++ {
+				for b := a + 1; b < len(m); b++ {
+					r.candidates++
+					i, j := m[a], m[b]
+					if firstSharedOrdinary(sb, i, j) != int32(id) {
+						continue
+					}
+					if p := score(i, j); p >= fn.Options.Threshold {
+						r.matched++
+						r.edges = appendEdge(r.edges, &edge{A: sb.cands[i].Key, B: sb.cands[j].Key, P: p})
+					}
+				}
+			}
+			continue
+		}
+		less := func(a, b int) bool {
+			ta, tb := sb.cands[m[a]].Prep.Title, sb.cands[m[b]].Prep.Title
+			if ta != tb {
+				return ta < tb
+			}
+			return m[a] < m[b]
+		}
+		matchers.BlockPairs(len(m), less, fn.Options.MaxBlockSize, fn.Options.Window, func(a, b int) {
+			r.candidates++
+			i, j := m[a], m[b]
+			if i > j {
+				i, j = j, i
+			}
+			if firstSharedOrdinary(sb, i, j) >= 0 {
+				return // scored in full in that ordinary block
+			}
+			if p := score(i, j); p >= fn.Options.Threshold {
+				r.matched++
+				r.bigEdges = append(r.bigEdges, bigEdge{i, j, p})
+			}
+		})
+	}
+	return r
+}
+
+// firstSharedOrdinary returns the smallest id of an ordinary (not
+// oversized) block that candidates i and j share, or -1.
+func firstSharedOrdinary(sb *shardBlocks, i, j int32) int32 {
+	a, b := sb.blockOf[i], sb.blockOf[j]
+	for x, y := 0, 0; x < len(a) && y < len(b); {
+		switch {
+		case a[x] < b[y]:
+			x++
+		case a[x] > b[y]:
+			y++
+		default:
+			if !sb.big[a[x]] {
+				return a[x]
+			}
+			x++
+			y++
+		}
+	}
+	return -1
+}

@@ -1,0 +1,248 @@
+package transforms
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.DoFn3x1[[]byte, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(MasterShard), error](&surviveFn{})
+	register.Emitter1[MasterShard]()
+}
+
+// MasterShard is one output shard: its master records and links.
+type MasterShard struct {
+	Shard   int
+	Masters []schemas.MasterRow
+	Links   []schemas.LinkRow
+}
+
+// SurviveOptions configure survivorship.
+type SurviveOptions struct {
+	Survivorship schemas.SurvivorshipConfig
+	Priorities   map[string]int // source -> priority
+	Shards       int
+}
+
+// Survive joins each surviving record with its cluster's master id, groups
+// the records of each master, and builds the master ("golden") record field
+// by field with the configured survivorship rules, recording which source
+// won each field.
+//
+// It takes the PCollection<[]byte> of survivor batches from Dedupe and the
+// singleton assignment PCollection<[]byte> from Cluster (as a side input),
+// and returns a PCollection<MasterShard>, one per output shard.
+func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.Survive")
+	keyed := beam.ParDo(s, &assignFn{Shards: opts.Shards}, survivors, beam.SideInput{Input: assignments})
+	return beam.ParDo(s, &surviveFn{Options: opts}, beam.GroupByKey(s, keyed))
+}
+
+type assignFn struct {
+	Shards int
+
+	assigned map[string]assignment
+	buf      shardBuffers
+}
+
+func (fn *assignFn) ProcessElement(batch []byte, assignments func(*[]byte) bool, emit func(int, []byte)) error {
+	if fn.assigned == nil {
+		fn.assigned = map[string]assignment{}
+		var b []byte
+		for assignments(&b) {
+			if err := decodeAssignments(b, fn.assigned); err != nil {
+				return fmt.Errorf("survive: assignments: %w", err)
+			}
+		}
+	}
+	for src := batch; len(src) > 0; {
+		var p schemas.Product
+		var err error
+		if src, err = schemas.DecodeProduct(src, &p); err != nil {
+			return fmt.Errorf("survive: %w", err)
+		}
+		a, ok := fn.assigned[p.Key()]
+		if !ok {
+			a = assignment{MasterID: MasterID(p.Key()), P: 1}
+		}
+		fn.buf.add(shardOf(a.MasterID, fn.Shards), func(b []byte) []byte {
+			b = schemas.AppendString(b, a.MasterID)
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.P))
+			return schemas.AppendProduct(b, &p)
+		}, emit)
+	}
+	fn.buf.flush(emit)
+	return nil
+}
+
+type member struct {
+	masterID string
+	p        float64
+	rec      schemas.Product
+}
+
+type surviveFn struct {
+	Options SurviveOptions
+
+	rules   map[string][]matchers.SurvivorRule
+	linked  sourceCounters
+	masters beam.Counter
+	multi   beam.Counter
+	sizes   beam.Distribution
+}
+
+// MasterFields are the unified fields a master record carries, in output
+// order.
+var MasterFields = []string{"title", "description", "brand", "manufacturer", "category",
+	"price", "model_number", "gtin", "url", "updated_at"}
+
+func (fn *surviveFn) Setup() error {
+	fn.rules = map[string][]matchers.SurvivorRule{}
+	for _, f := range MasterFields {
+		names := fn.Options.Survivorship.Fields[f]
+		if len(names) == 0 {
+			names = fn.Options.Survivorship.Default
+		}
+		for _, n := range names {
+			r, err := matchers.ParseSurvivorRule(n)
+			if err != nil {
+				return fmt.Errorf("survivorship for %s: %w", f, err)
+			}
+			fn.rules[f] = append(fn.rules[f], r)
+		}
+	}
+	fn.linked.stage = MetricLinked
+	fn.masters = beam.NewCounter(Namespace, MetricMasters)
+	fn.multi = beam.NewCounter(Namespace, MetricMultiClusters)
+	fn.sizes = beam.NewDistribution(Namespace, MetricClusterSize)
+	return nil
+}
+
+func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(MasterShard)) error {
+	var ms []member
+	var batch []byte
+	for batches(&batch) {
+		for src := batch; len(src) > 0; {
+			var m member
+			var err error
+			if m.masterID, src, err = schemas.DecodeString(src); err != nil {
+				return fmt.Errorf("survive shard %d: %w", shard, err)
+			}
+			if len(src) < 8 {
+				return fmt.Errorf("survive shard %d: %w", shard, schemas.ErrCorruptBatch)
+			}
+			m.p = math.Float64frombits(binary.LittleEndian.Uint64(src))
+			if src, err = schemas.DecodeProduct(src[8:], &m.rec); err != nil {
+				return fmt.Errorf("survive shard %d: %w", shard, err)
+			}
+			ms = append(ms, m)
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].masterID != ms[j].masterID {
+			return ms[i].masterID < ms[j].masterID
+		}
+		return ms[i].rec.Key() < ms[j].rec.Key()
+	})
+	out := MasterShard{Shard: shard}
+	for i := 0; i < len(ms); {
+		j := i + 1
+		for j < len(ms) && ms[j].masterID == ms[i].masterID {
+			j++
+		}
+		group := ms[i:j]
+		out.Masters = append(out.Masters, fn.master(group))
+		for _, m := range group {
+			fn.linked.inc(ctx, m.rec.Source, 1)
+			out.Links = append(out.Links, schemas.LinkRow{MasterID: m.masterID,
+				Source: m.rec.Source, SourceID: m.rec.SourceID, MatchProbability: m.p})
+		}
+		fn.masters.Inc(ctx, 1)
+		fn.sizes.Update(ctx, int64(len(group)))
+		if len(group) > 1 {
+			fn.multi.Inc(ctx, 1)
+		}
+		i = j
+	}
+	sort.Slice(out.Links, func(i, j int) bool {
+		a, b := &out.Links[i], &out.Links[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		return a.SourceID < b.SourceID
+	})
+	emit(out)
+	return nil
+}
+
+// master builds one golden record from its members.
+func (fn *surviveFn) master(group []member) schemas.MasterRow {
+	row := schemas.MasterRow{MasterID: group[0].masterID, MemberCount: int64(len(group))}
+	cands := make([]matchers.Candidate, len(group))
+	pick := func(field string, value func(*schemas.Product) string) int {
+		for i := range group {
+			r := &group[i].rec
+			cands[i] = matchers.Candidate{Value: value(r), Priority: fn.Options.Priorities[r.Source],
+				UpdatedAt: r.UpdatedAt, Tiebreak: r.Key()}
+		}
+		w, why := matchers.SurviveExplained(fn.rules[field], cands)
+		if w >= 0 {
+			row.Provenance = append(row.Provenance, schemas.FieldProvenance{Field: field,
+				Source: group[w].rec.Source, SourceID: group[w].rec.SourceID, Rule: string(why)})
+		}
+		return w
+	}
+	str := func(field string, dst *string, value func(*schemas.Product) string) {
+		if w := pick(field, value); w >= 0 {
+			*dst = value(&group[w].rec)
+		}
+	}
+	str("title", &row.Title, func(p *schemas.Product) string { return p.Title })
+	str("description", &row.Description, func(p *schemas.Product) string { return p.Description })
+	str("brand", &row.Brand, func(p *schemas.Product) string { return p.Brand })
+	str("manufacturer", &row.Manufacturer, func(p *schemas.Product) string { return p.Manufacturer })
+	str("category", &row.Category, func(p *schemas.Product) string { return p.Category })
+	str("model_number", &row.ModelNumber, func(p *schemas.Product) string { return p.ModelNumber })
+	str("gtin", &row.GTIN, func(p *schemas.Product) string { return p.GTIN })
+	str("url", &row.URL, func(p *schemas.Product) string { return p.URL })
+	// Price and currency survive together: an amount means nothing in
+	// another record's currency.
+	if w := pick("price", func(p *schemas.Product) string {
+		if !p.HasPrice {
+			return ""
+		}
+		return strconv.FormatFloat(p.Price, 'f', -1, 64)
+	}); w >= 0 {
+		price := group[w].rec.Price
+		row.Price = &price
+		row.Currency = group[w].rec.Currency
+	}
+	if w := pick("updated_at", func(p *schemas.Product) string {
+		if p.UpdatedAt == 0 {
+			return ""
+		}
+		return strconv.FormatInt(p.UpdatedAt, 10)
+	}); w >= 0 {
+		row.UpdatedAt = group[w].rec.UpdatedAt
+	}
+	seen := map[string]bool{}
+	for _, m := range group {
+		if !seen[m.rec.Source] {
+			seen[m.rec.Source] = true
+			row.Sources = append(row.Sources, m.rec.Source)
+		}
+	}
+	sort.Strings(row.Sources)
+	return row
+}

@@ -1,0 +1,154 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
+
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.DoFn3x1[context.Context, MasterShard, func(string), error](&writeMastersFn{})
+	register.DoFn4x1[context.Context, int, func(*schemas.RejectRow) bool, func(string), error](&writeRejectsFn{})
+	register.Function1x2(keyReject)
+	register.Emitter1[string]()
+	register.Iter1[schemas.RejectRow]()
+}
+
+// Output folders under the job's output directory.
+const (
+	MastersDir  = "masters"
+	LinksDir    = "links"
+	RejectedDir = "rejected"
+)
+
+// rejectShards spreads dead letters over a few files; they are few unless a
+// feed went bad, and then max_reject_ratio stops the job.
+const rejectShards = 4
+
+// WriteMasters writes each MasterShard as one Parquet file in masters/ and
+// one in links/ under dir, named by shard number so a retried bundle
+// overwrites its own files. Every worker writes its own shards: no single
+// worker funnels the output. It takes a PCollection<MasterShard> and returns
+// the PCollection<string> of written paths.
+func WriteMasters(s beam.Scope, dir, compression string, shards beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.WriteMasters")
+	return beam.ParDo(s, &writeMastersFn{Dir: dir, Compression: compression}, shards)
+}
+
+// WriteRejects writes the PCollection<schemas.RejectRow> to rejected/ under
+// dir and returns the PCollection<string> of written paths.
+func WriteRejects(s beam.Scope, dir, compression string, rejects beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.WriteRejects")
+	keyed := beam.ParDo(s, keyReject, rejects)
+	return beam.ParDo(s, &writeRejectsFn{Dir: dir, Compression: compression}, beam.GroupByKey(s, keyed))
+}
+
+func keyReject(r schemas.RejectRow) (int, schemas.RejectRow) {
+	return shardOf(r.Source+"\x00"+r.Position+"\x00"+r.Raw, rejectShards), r
+}
+
+type writeMastersFn struct {
+	Dir         string
+	Compression string
+}
+
+func (fn *writeMastersFn) ProcessElement(ctx context.Context, ms MasterShard, emit func(string)) error {
+	name := partName(ms.Shard)
+	mp := fn.Dir + "/" + MastersDir + "/" + name
+	if err := writeParquet(ctx, mp, ms.Masters, fn.Compression); err != nil {
+		return err
+	}
+	lp := fn.Dir + "/" + LinksDir + "/" + name
+	if err := writeParquet(ctx, lp, ms.Links, fn.Compression); err != nil {
+		return err
+	}
+	emit(mp)
+	emit(lp)
+	return nil
+}
+
+type writeRejectsFn struct {
+	Dir         string
+	Compression string
+}
+
+func (fn *writeRejectsFn) ProcessElement(ctx context.Context, shard int, rows func(*schemas.RejectRow) bool, emit func(string)) error {
+	var all []schemas.RejectRow
+	var r schemas.RejectRow
+	for rows(&r) {
+		all = append(all, r)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := &all[i], &all[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		if a.Reason != b.Reason {
+			return a.Reason < b.Reason
+		}
+		return a.Raw < b.Raw
+	})
+	path := fn.Dir + "/" + RejectedDir + "/" + partName(shard)
+	if err := writeParquet(ctx, path, all, fn.Compression); err != nil {
+		return err
+	}
+	emit(path)
+	return nil
+}
+
+func partName(shard int) string { return fmt.Sprintf("part-%05d.parquet", shard) }
+
+// Codec returns the Parquet codec for a config compression name.
+func Codec(name string) (compress.Codec, error) {
+	switch name {
+	case "", "snappy":
+		return &parquet.Snappy, nil
+	case "zstd":
+		return &parquet.Zstd, nil
+	case "none":
+		return &parquet.Uncompressed, nil
+	}
+	return nil, fmt.Errorf("unknown compression %q", name)
+}
+
+// writeParquet writes rows to path through the Beam filesystem of its
+// scheme (local, gs://, s3://).
+func writeParquet[T any](ctx context.Context, path string, rows []T, compression string) (err error) {
+	codec, err := Codec(compression)
+	if err != nil {
+		return err
+	}
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer fs.Close()
+	w, err := fs.OpenWrite(ctx, path)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if cerr := w.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("writing %s: %w", path, cerr)
+		}
+	}()
+	pw := parquet.NewGenericWriter[T](w, parquet.Compression(codec))
+	if _, err := pw.Write(rows); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := pw.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
