@@ -44,7 +44,7 @@ fuzz:
 ABT_BUY ?= ../shared/datasets/Abt-Buy
 eval-abt-buy: build
 	./$(BIN) run --config testdata/benchmarks/abt-buy.yaml --output out/abt-buy
-	./$(BIN) evaluate --output out/abt-buy --truth $(ABT_BUY)/abt_buy_perfectMapping.csv --left abt --right buy
+	./$(BIN) evaluate --output out/abt-buy --truth $(ABT_BUY)/abt_buy_perfectMapping.csv --left abt --right buy --config testdata/benchmarks/abt-buy.yaml
 
 clean:
 	rm -rf bin out

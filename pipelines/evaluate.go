@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -152,4 +153,70 @@ func (t *Truth) counts(a, b string) bool {
 func sourcePart(key string) string {
 	s, _, _ := strings.Cut(key, ":")
 	return s
+}
+
+// BlockingRecall is the share of true pairs that blocking made candidates
+// (that were scored at all), given a run's pairs/ output.
+func BlockingRecall(pairs []schemas.PairRow, t *Truth) float64 {
+	if len(t.Pairs) == 0 {
+		return 0
+	}
+	found := map[[2]string]bool{} // a pair sharing blocks in two shards is scored in both
+	for _, p := range pairs {
+		k := orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		if t.Pairs[k] {
+			found[k] = true
+		}
+	}
+	return float64(len(found)) / float64(len(t.Pairs))
+}
+
+// SweepPoint is the end-to-end result of clustering at one threshold.
+type SweepPoint struct {
+	Threshold float64
+	PairMetrics
+}
+
+// Sweep re-clusters the scored pairs at each threshold with the job's
+// clustering rule and scores the clusters against the truth, so each point
+// is what a run with that threshold would have produced.
+func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matchers.ClusterOptions) []SweepPoint {
+	ids := map[string]int32{}
+	var keys []string
+	node := func(k string) int32 {
+		id, ok := ids[k]
+		if !ok {
+			id = int32(len(keys))
+			ids[k] = id
+			keys = append(keys, k)
+		}
+		return id
+	}
+	edges := make([]matchers.Edge, 0, len(pairs))
+	for _, p := range pairs {
+		a := node(schemas.RecordKey(p.LeftSource, p.LeftID))
+		b := node(schemas.RecordKey(p.RightSource, p.RightID))
+		edges = append(edges, matchers.Edge{A: a, B: b, P: p.MatchProbability})
+	}
+	srcIDs := map[string]int32{}
+	opts.Sources = make([]int32, len(keys))
+	for i, k := range keys {
+		s := sourcePart(k)
+		if _, ok := srcIDs[s]; !ok {
+			srcIDs[s] = int32(len(srcIDs))
+		}
+		opts.Sources[i] = srcIDs[s]
+	}
+	var out []SweepPoint
+	for _, th := range thresholds {
+		opts.Threshold = th
+		rep := matchers.Cluster(len(keys), edges, opts)
+		links := make([]schemas.LinkRow, len(keys))
+		for i, k := range keys {
+			s, id, _ := strings.Cut(k, ":")
+			links[i] = schemas.LinkRow{MasterID: keys[rep[i]], Source: s, SourceID: id}
+		}
+		out = append(out, SweepPoint{Threshold: th, PairMetrics: EvaluateLinks(links, t)})
+	}
+	return out
 }

@@ -28,6 +28,12 @@ func ReadRejects(ctx context.Context, dir string) ([]schemas.RejectRow, error) {
 	return readRows[schemas.RejectRow](ctx, dir, transforms.RejectedDir)
 }
 
+// ReadPairs reads the scored pairs of an output written with
+// output.write_pairs.
+func ReadPairs(ctx context.Context, dir string) ([]schemas.PairRow, error) {
+	return readRows[schemas.PairRow](ctx, dir, transforms.PairsDir)
+}
+
 func readRows[T any](ctx context.Context, dir, sub string) ([]T, error) {
 	fs, err := filesystem.New(ctx, dir)
 	if err != nil {

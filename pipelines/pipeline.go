@@ -58,9 +58,10 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	accepted, rejected := transforms.Harmonize(s, cfg, records)
 	survivors := transforms.Dedupe(s, accepted, shards)
 	candidates, idf := transforms.Block(s, cfg, survivors, shards)
-	edges := transforms.Score(s, transforms.ScoreOptions{
+	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
+		WritePairs: cfg.Output.WritePairs,
 	}, candidates, idf)
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
@@ -75,6 +76,10 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	}, survivors, assignments)
 	written := transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
 	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
-	transforms.Commit(s, opts.Output, staging, written, writtenRejects)
+	written = beam.Flatten(s, written, writtenRejects)
+	if cfg.Output.WritePairs {
+		written = beam.Flatten(s, written, transforms.WritePairs(s, staging, cfg.Output.Compression, pairs))
+	}
+	transforms.Commit(s, opts.Output, staging, written)
 	return nil
 }

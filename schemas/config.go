@@ -156,6 +156,10 @@ type SurvivorshipConfig struct {
 type OutputConfig struct {
 	Compression string `yaml:"compression"` // snappy (default) | zstd | none
 	Shards      int    `yaml:"shards"`      // 0 = automatic
+	// WritePairs writes every scored candidate pair to pairs/, for
+	// blocking recall, threshold sweeps and explanations. Off by default:
+	// at scale candidate pairs outnumber records twenty to one.
+	WritePairs bool `yaml:"write_pairs"`
 }
 
 // Validate checks a configuration built in code the way Parse checks a

@@ -115,3 +115,14 @@ func recordErrors(err error) []*RecordError {
 	}
 	return nil
 }
+
+// PairRow is one scored candidate pair, written to pairs/ when the config
+// asks for it (output.write_pairs): the input of blocking-recall and
+// threshold-sweep evaluation and of explanations.
+type PairRow struct {
+	LeftSource       string  `parquet:"left_source,dict" bigquery:"left_source"`
+	LeftID           string  `parquet:"left_id" bigquery:"left_id"`
+	RightSource      string  `parquet:"right_source,dict" bigquery:"right_source"`
+	RightID          string  `parquet:"right_id" bigquery:"right_id"`
+	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
+}

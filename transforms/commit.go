@@ -54,6 +54,10 @@ func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*st
 	return commitRemote(ctx, fn.Dir, fn.Staging, written)
 }
 
+// outputDirs are the folders a commit publishes. pairs/ is published (empty
+// when not written) so that a stale pairs/ never outlives its run.
+var outputDirs = []string{MastersDir, LinksDir, RejectedDir, PairsDir}
+
 func isLocal(path string) bool { return !strings.Contains(path, "://") }
 
 func commitLocal(dir, staging string) error {
@@ -64,7 +68,7 @@ func commitLocal(dir, staging string) error {
 	if err := os.MkdirAll(old, 0o755); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	for _, name := range []string{MastersDir, LinksDir, RejectedDir} {
+	for _, name := range outputDirs {
 		next := filepath.Join(staging, name)
 		if err := os.MkdirAll(next, 0o755); err != nil { // a job without rejects still gets the folder
 			return fmt.Errorf("commit: %w", err)
@@ -92,7 +96,7 @@ func commitRemote(ctx context.Context, dir, staging string, written []string) er
 	marker := dir + "/" + SuccessMarker
 	if rm, ok := fs.(filesystem.Remover); ok {
 		_ = rm.Remove(ctx, marker) // absent on a first run
-		for _, name := range []string{MastersDir, LinksDir, RejectedDir} {
+		for _, name := range outputDirs {
 			stale, err := fs.List(ctx, dir+"/"+name+"/*")
 			if err != nil {
 				return fmt.Errorf("commit: listing %s: %w", dir, err)

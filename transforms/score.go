@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), error](&scoreFn{})
+	register.DoFn6x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), func(int, []byte), error](&scoreFn{})
 }
 
 // ScoreOptions configure candidate generation and scoring.
@@ -23,6 +23,7 @@ type ScoreOptions struct {
 	Threshold    float64 // pairs with a match probability at or above it become edges
 	MaxBlockSize int
 	Window       int
+	WritePairs   bool // also return every scored pair, not only edges
 }
 
 // Score forms the candidate pairs inside every block, scores each distinct
@@ -31,7 +32,9 @@ type ScoreOptions struct {
 //
 // It takes the PCollection<KV<int,[]byte>> of candidate batches from Block
 // and the PCollection<[]byte> of partial IDF tables (as a side input), and
-// returns a PCollection<[]byte> of packed edges.
+// returns a PCollection<[]byte> of packed edges and, with WritePairs, a
+// PCollection<KV<int,[]byte>> of every scored pair packed per shard (empty
+// otherwise).
 //
 // Blocks larger than MaxBlockSize are not expanded in full: their members
 // are sorted by normalised title and each is paired with the next Window
@@ -39,10 +42,10 @@ type ScoreOptions struct {
 // A pair that shares several blocks in a shard is scored once, in the
 // first (smallest key) ordinary block they share; pairs that share blocks
 // in different shards may be scored once per shard, and Cluster keeps one.
-func Score(s beam.Scope, opts ScoreOptions, candidates, idf beam.PCollection) beam.PCollection {
+func Score(s beam.Scope, opts ScoreOptions, candidates, idf beam.PCollection) (edges, pairs beam.PCollection) {
 	s = s.Scope("linkbeam.Score")
 	grouped := beam.GroupByKey(s, candidates)
-	return beam.ParDo(s, &scoreFn{Options: opts}, grouped, beam.SideInput{Input: idf})
+	return beam.ParDo2(s, &scoreFn{Options: opts}, grouped, beam.SideInput{Input: idf})
 }
 
 type scoreFn struct {
@@ -77,7 +80,7 @@ type shardBlocks struct {
 	big     []bool    // oversized per block id
 }
 
-func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, idfParts func(*[]byte) bool, emit func([]byte)) error {
+func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, idfParts func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	var part []byte
 	for idfParts(&part) {
@@ -128,27 +131,39 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	// Sorted-neighbourhood pairs of oversized blocks may repeat across
 	// those blocks; they are deduplicated here, once, across workers.
 	seen := map[[2]int32]bool{}
-	var out []byte
+	var out, all []byte
 	var cand, scored, matched int64
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
-		matched += r.matched
 		out = append(out, r.edges...)
-		for _, e := range r.bigEdges {
+		all = append(all, r.pairs...)
+		for _, e := range r.bigPairs {
 			k := [2]int32{e.a, e.b}
 			if seen[k] {
+				scored--
 				continue
 			}
 			seen[k] = true
-			out = appendEdge(out, &edge{A: cands[e.a].Key, B: cands[e.b].Key, P: e.p})
+			ed := edge{A: cands[e.a].Key, B: cands[e.b].Key, P: e.p}
+			if e.p >= fn.Options.Threshold {
+				matched++
+				out = appendEdge(out, &ed)
+			}
+			if fn.Options.WritePairs {
+				all = appendEdge(all, &ed)
+			}
 		}
+		matched += r.matched
 	}
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
 	fn.matched.Inc(ctx, matched)
 	if len(out) > 0 {
 		emit(out)
+	}
+	if len(all) > 0 {
+		emitPairs(shard, all)
 	}
 	return nil
 }
@@ -183,14 +198,16 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 	return sb
 }
 
-type bigEdge struct {
+type bigPair struct {
 	a, b int32
 	p    float64
 }
 
 type scoreResult struct {
-	edges                       []byte
-	bigEdges                    []bigEdge
+	edges, pairs []byte
+	// bigPairs are the pairs scored in oversized blocks, which repeat
+	// across such blocks and are deduplicated after the workers finish.
+	bigPairs                    []bigPair
 	candidates, scored, matched int64
 }
 
@@ -216,9 +233,14 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					if firstSharedOrdinary(sb, i, j) != int32(id) {
 						continue
 					}
-					if p := score(i, j); p >= fn.Options.Threshold {
+					p := score(i, j)
+					e := edge{A: sb.cands[i].Key, B: sb.cands[j].Key, P: p}
+					if p >= fn.Options.Threshold {
 						r.matched++
-						r.edges = appendEdge(r.edges, &edge{A: sb.cands[i].Key, B: sb.cands[j].Key, P: p})
+						r.edges = appendEdge(r.edges, &e)
+					}
+					if fn.Options.WritePairs {
+						r.pairs = appendEdge(r.pairs, &e)
 					}
 				}
 			}
@@ -240,10 +262,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if firstSharedOrdinary(sb, i, j) >= 0 {
 				return // scored in full in that ordinary block
 			}
-			if p := score(i, j); p >= fn.Options.Threshold {
-				r.matched++
-				r.bigEdges = append(r.bigEdges, bigEdge{i, j, p})
-			}
+			r.bigPairs = append(r.bigPairs, bigPair{i, j, score(i, j)})
 		})
 	}
 	return r

@@ -1,0 +1,77 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writePairsFn{})
+}
+
+// PairsDir holds the scored candidate pairs when output.write_pairs is set.
+const PairsDir = "pairs"
+
+// WritePairs writes the scored pairs from Score, one Parquet file per score
+// shard, under dir/pairs. It takes a PCollection<KV<int,[]byte>> and returns
+// the PCollection<string> of written paths.
+func WritePairs(s beam.Scope, dir, compression string, pairs beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.WritePairs")
+	return beam.ParDo(s, &writePairsFn{Dir: dir, Compression: compression}, pairs)
+}
+
+type writePairsFn struct {
+	Dir         string
+	Compression string
+}
+
+func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, batch []byte, emit func(string)) error {
+	var rows []schemas.PairRow
+	for b := batch; len(b) > 0; {
+		var e edge
+		var err error
+		if b, err = decodeEdge(b, &e); err != nil {
+			return fmt.Errorf("write pairs: %w", err)
+		}
+		rows = append(rows, pairRow(e))
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := &rows[i], &rows[j]
+		if a.LeftSource != b.LeftSource {
+			return a.LeftSource < b.LeftSource
+		}
+		if a.LeftID != b.LeftID {
+			return a.LeftID < b.LeftID
+		}
+		if a.RightSource != b.RightSource {
+			return a.RightSource < b.RightSource
+		}
+		return a.RightID < b.RightID
+	})
+	path := fn.Dir + "/" + PairsDir + "/" + partName(shard)
+	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
+		return err
+	}
+	emit(path)
+	return nil
+}
+
+func pairRow(e edge) schemas.PairRow {
+	if e.A > e.B {
+		e.A, e.B = e.B, e.A
+	}
+	ls, lid := splitKey(e.A)
+	rs, rid := splitKey(e.B)
+	return schemas.PairRow{LeftSource: ls, LeftID: lid, RightSource: rs, RightID: rid, MatchProbability: e.P}
+}
+
+func splitKey(key string) (source, id string) {
+	source = sourceOf(key)
+	return source, key[len(source)+1:]
+}
