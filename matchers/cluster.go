@@ -105,6 +105,12 @@ type ClusterOptions struct {
 	// OnePerSource. Indices are dense, in [0, n); a negative index is an
 	// unknown source that conflicts with nothing.
 	Sources []int32
+	// Identifiers is a strong identifier per node (a GTIN, as a dense
+	// index), or -1 where the node has none. When set, a merge is refused
+	// when the two clusters carry different identifiers: records with
+	// different GTINs are different products however alike they read, so
+	// a look-alike edge cannot chain them together.
+	Identifiers []int32
 }
 
 // Cluster groups nodes 0..n-1 linked by edges and returns for every node its
@@ -115,8 +121,9 @@ type ClusterOptions struct {
 // blocks a component spans. With limits, Cluster is best-first: those edges
 // are sorted by P descending (ties by A, then B, taken as the smaller and
 // larger end) and merged greedily, skipping a merge when the merged cluster
-// would exceed MaxClusterSize or, with OnePerSource, when both clusters
-// hold a record of the same source. The strongest links thus form clusters
+// would exceed MaxClusterSize, with OnePerSource, when both clusters
+// hold a record of the same source, or, with Identifiers, when they carry
+// different identifiers. The strongest links thus form clusters
 // first, and a weak look-alike edge cannot chain two full clusters into a
 // giant one. The result does not depend on the order of edges.
 //
@@ -130,7 +137,7 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 			panic(fmt.Sprintf("matchers: Cluster: edge (%d,%d) outside %d nodes", e.A, e.B, n))
 		}
 	}
-	if opts.MaxClusterSize <= 0 && !opts.OnePerSource {
+	if opts.MaxClusterSize <= 0 && !opts.OnePerSource && opts.Identifiers == nil {
 		for _, e := range edges {
 			if e.P >= opts.Threshold {
 				check(e)
@@ -164,6 +171,10 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 	if opts.OnePerSource {
 		guard = newSourceGuard(n, opts.Sources)
 	}
+	var ident []int32 // per root: the cluster's identifier, or -1
+	if opts.Identifiers != nil {
+		ident = slices.Clone(opts.Identifiers)
+	}
 	maxSize := int64(opts.MaxClusterSize)
 	for _, e := range kept {
 		ra, rb := uf.Find(e.A), uf.Find(e.B)
@@ -176,9 +187,15 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 		if guard != nil && guard.conflict(ra, rb) {
 			continue
 		}
+		if ident != nil && ident[ra] >= 0 && ident[rb] >= 0 && ident[ra] != ident[rb] {
+			continue
+		}
 		root := uf.link(ra, rb)
 		if guard != nil {
 			guard.merge(root, ra^rb^root)
+		}
+		if ident != nil {
+			ident[root] = max(ident[ra], ident[rb])
 		}
 	}
 	return uf.representatives()

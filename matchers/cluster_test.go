@@ -273,3 +273,14 @@ func ExampleCluster() {
 	// [0 0 0 0]
 	// [0 0 2 2]
 }
+
+func TestClusterIdentifiersCannotLink(t *testing.T) {
+	// 0 and 2 carry different GTINs; 1 has none and matches both. The
+	// stronger edge 0-1 wins, and 1-2 would put two GTINs in one cluster.
+	edges := []Edge{{A: 0, B: 1, P: 0.9}, {A: 1, B: 2, P: 0.8}, {A: 2, B: 3, P: 0.7}}
+	rep := Cluster(4, edges, ClusterOptions{Threshold: 0.5, Identifiers: []int32{0, -1, 1, -1}})
+	want := []int32{0, 0, 2, 2}
+	if !slices.Equal(rep, want) {
+		t.Fatalf("Cluster = %v, want %v", rep, want)
+	}
+}

@@ -38,10 +38,16 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Agree) }},
 	{"model_disagree", "1 when both records have model numbers and none is shared",
 		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Disagree) }},
+	{"model_partial", "1 when model numbers only share a stem (NNSD377SS vs NNSD377S, TV24775 vs 24775)",
+		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Partial) }},
+	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system",
+		func(a, b *Prepared) float64 { return is(modelVariant(a.Models, b.Models)) }},
 	{"model_in_title", "1 when a model number of either record appears in the other's title",
 		func(a, b *Prepared) float64 {
 			return is(ModelInText(a.Models, b.TitleTokens) || ModelInText(b.Models, a.TitleTokens))
 		}},
+	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some",
+		numberMismatch},
 	{"gtin_agree", "1 when both records have a GTIN and they are equal",
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Agree) }},
 	{"gtin_disagree", "1 when both records have a GTIN and they differ",
@@ -59,6 +65,103 @@ var Features = []Feature{
 		}},
 	{"price_known", "1 when both prices are known in one currency",
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
+}
+
+// variantSimilarity is the Jaro-Winkler similarity from which two
+// different model numbers count as variants of one product line. Codes
+// from different systems (a retailer's AM53BK, the maker's 21725) score far
+// below it; siblings that differ in a size or colour digit score above.
+const variantSimilarity = 0.85
+
+func modelVariant(a, b []string) bool {
+	if IdentifierAgreement(a, b) != Disagree {
+		return false
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if JaroWinkler(x, y) >= variantSimilarity {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// numberMismatch compares the title tokens that carry digits ("55in",
+// "128gb", "40d") apart from the records' own model numbers: look-alike
+// siblings differ exactly there, while the same product described by two
+// shops keeps its numbers and varies its words.
+func numberMismatch(a, b *Prepared) float64 {
+	inter, na, nb := 0, 0, 0
+	for _, t := range a.TitleTokens {
+		if !numericToken(t, a.Models) {
+			continue
+		}
+		na++
+		for _, u := range b.TitleTokens {
+			if u == t {
+				inter++
+				break
+			}
+		}
+	}
+	for _, u := range b.TitleTokens {
+		if numericToken(u, b.Models) {
+			nb++
+		}
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	union := na + nb - inter
+	return 1 - float64(inter)/float64(union)
+}
+
+// numericToken reports whether a title token has a digit and is not one of
+// the record's model numbers.
+func numericToken(t string, models []string) bool {
+	if !strings.ContainsAny(t, "0123456789") {
+		return false
+	}
+	for _, m := range models {
+		if sameAlnum(t, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAlnum compares the letters and digits of a and b, ignoring case and
+// everything else, without allocating.
+func sameAlnum(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && !isAlnum(a[i]) {
+			i++
+		}
+		for j < len(b) && !isAlnum(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		if lower(a[i]) != lower(b[j]) {
+			return false
+		}
+		i++
+		j++
+	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func comparablePrices(a, b *Prepared) bool {

@@ -11,6 +11,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -112,7 +113,8 @@ func TestDemoJob(t *testing.T) {
 		}
 	}
 
-	// The demo's duplicates are merged exactly as testdata/demo/truth.csv says.
+	// The demo's duplicates are merged as testdata/demo/truth.csv says, up
+	// to the default model's accuracy on its look-alikes (README figures).
 	f, err := os.Open("../testdata/demo/truth.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +124,46 @@ func TestDemoJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := EvaluateLinks(links, truth); m.F1 != 1 {
-		t.Errorf("demo clusters against truth: %s", m)
+	if m := EvaluateLinks(links, truth); m.Precision < 0.95 || m.Recall < 0.8 {
+		t.Errorf("demo clusters against truth: %s; want precision ≥ 0.95, recall ≥ 0.8", m)
+	}
+	assertGTINGroups(t, cfg, links)
+}
+
+// assertGTINGroups checks that records sharing a GTIN share a master and
+// that no master mixes two GTINs.
+func assertGTINGroups(t *testing.T, cfg *schemas.Config, links []schemas.LinkRow) {
+	t.Helper()
+	gtin := map[string]string{}
+	for _, name := range cfg.SourceNames() {
+		ps, _, err := LoadRecords(context.Background(), cfg, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range NewestPerKey(ps) {
+			if g := matchers.NormalizeGTIN(p.GTIN); g != "" {
+				gtin[p.Key()] = g
+			}
+		}
+	}
+	masterOfGTIN := map[string]string{}
+	gtinOfMaster := map[string]string{}
+	for _, l := range links {
+		g, ok := gtin[schemas.RecordKey(l.Source, l.SourceID)]
+		if !ok {
+			continue
+		}
+		if m, seen := masterOfGTIN[g]; seen && m != l.MasterID {
+			t.Errorf("GTIN %s split across masters %s and %s", g, m, l.MasterID)
+		}
+		masterOfGTIN[g] = l.MasterID
+		if other, seen := gtinOfMaster[l.MasterID]; seen && other != g {
+			t.Errorf("master %s mixes GTINs %s and %s", l.MasterID, other, g)
+		}
+		gtinOfMaster[l.MasterID] = g
+	}
+	if len(masterOfGTIN) == 0 {
+		t.Error("no GTINs in the demo data")
 	}
 }
 

@@ -19,6 +19,7 @@ func init() {
 }
 
 // ClusterOptions bound the clusters; see matchers.Cluster for the rule.
+// Records with different GTINs never share a cluster.
 type ClusterOptions struct {
 	Threshold      float64
 	MaxClusterSize int
@@ -50,6 +51,7 @@ type clusterFn struct {
 
 func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func([]byte)) error {
 	best := map[[2]string]float64{}
+	gtins := map[string]string{}
 	var batch []byte
 	for batches(&batch) {
 		for b := batch; len(b) > 0; {
@@ -59,7 +61,13 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 				return fmt.Errorf("cluster: %w", err)
 			}
 			if e.A > e.B {
-				e.A, e.B = e.B, e.A
+				e.A, e.B, e.GA, e.GB = e.B, e.A, e.GB, e.GA
+			}
+			if e.GA != "" {
+				gtins[e.A] = e.GA
+			}
+			if e.GB != "" {
+				gtins[e.B] = e.GB
 			}
 			k := [2]string{e.A, e.B}
 			if p, ok := best[k]; !ok || e.P > p {
@@ -67,13 +75,13 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 			}
 		}
 	}
-	emit(assign(best, fn.Options))
+	emit(assign(best, gtins, fn.Options))
 	return nil
 }
 
 // assign clusters the edges and packs the assignment of every record in a
 // multi-record cluster, sorted by record key.
-func assign(best map[[2]string]float64, opts ClusterOptions) []byte {
+func assign(best map[[2]string]float64, gtins map[string]string, opts ClusterOptions) []byte {
 	ids := map[string]int32{}
 	var keys []string
 	for k := range best {
@@ -87,8 +95,17 @@ func assign(best map[[2]string]float64, opts ClusterOptions) []byte {
 	sort.Strings(keys) // node ids in key order make representatives deterministic
 	sourceIDs := map[string]int32{}
 	sources := make([]int32, len(keys))
+	gtinIDs := map[string]int32{}
+	idents := make([]int32, len(keys))
 	for i, k := range keys {
 		ids[k] = int32(i)
+		idents[i] = -1
+		if g := gtins[k]; g != "" {
+			if _, ok := gtinIDs[g]; !ok {
+				gtinIDs[g] = int32(len(gtinIDs))
+			}
+			idents[i] = gtinIDs[g]
+		}
 		src := sourceOf(k)
 		if _, ok := sourceIDs[src]; !ok {
 			sourceIDs[src] = int32(len(sourceIDs))
@@ -101,7 +118,7 @@ func assign(best map[[2]string]float64, opts ClusterOptions) []byte {
 	}
 	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
 		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
-		OnePerSource: opts.OnePerSource, Sources: sources,
+		OnePerSource: opts.OnePerSource, Sources: sources, Identifiers: idents,
 	})
 	// A member's probability is its strongest edge inside its cluster.
 	prob := make([]float64, len(keys))

@@ -96,16 +96,20 @@ func decodeStrings(src []byte) ([]string, []byte, error) {
 	return out, src, nil
 }
 
-// edge is a scored pair of records, A < B.
+// edge is a scored pair of records, with the GTINs of both ends so that
+// clustering can refuse to join two different GTINs.
 type edge struct {
-	A, B string
-	P    float64
+	A, B   string
+	P      float64
+	GA, GB string
 }
 
 func appendEdge(dst []byte, e *edge) []byte {
 	dst = schemas.AppendString(dst, e.A)
 	dst = schemas.AppendString(dst, e.B)
-	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.P))
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.P))
+	dst = schemas.AppendString(dst, e.GA)
+	return schemas.AppendString(dst, e.GB)
 }
 
 func decodeEdge(src []byte, e *edge) ([]byte, error) {
@@ -120,7 +124,11 @@ func decodeEdge(src []byte, e *edge) ([]byte, error) {
 		return nil, schemas.ErrCorruptBatch
 	}
 	e.P = math.Float64frombits(binary.LittleEndian.Uint64(src))
-	return src[8:], nil
+	if e.GA, src, err = schemas.DecodeString(src[8:]); err != nil {
+		return nil, err
+	}
+	e.GB, src, err = schemas.DecodeString(src)
+	return src, err
 }
 
 // assignment places a record in a multi-record master.

@@ -145,7 +145,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 				continue
 			}
 			seen[k] = true
-			ed := edge{A: cands[e.a].Key, B: cands[e.b].Key, P: e.p}
+			ed := newEdge(sb, e.a, e.b, e.p)
 			if e.p >= fn.Options.Threshold {
 				matched++
 				out = appendEdge(out, &ed)
@@ -234,7 +234,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 						continue
 					}
 					p := score(i, j)
-					e := edge{A: sb.cands[i].Key, B: sb.cands[j].Key, P: p}
+					e := newEdge(sb, i, j, p)
 					if p >= fn.Options.Threshold {
 						r.matched++
 						r.edges = appendEdge(r.edges, &e)
@@ -266,6 +266,11 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 		})
 	}
 	return r
+}
+
+func newEdge(sb *shardBlocks, i, j int32, p float64) edge {
+	a, b := &sb.cands[i], &sb.cands[j]
+	return edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN}
 }
 
 // firstSharedOrdinary returns the smallest id of an ordinary (not

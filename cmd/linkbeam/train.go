@@ -24,16 +24,35 @@ func trainCmd(args []string) error {
 	holdout := fs.Float64("holdout", 0.3, "share of pairs held out for evaluation")
 	seed := fs.Uint64("seed", 1, "seed of the holdout split")
 	trainedOn := fs.String("trained-on", "", "description of the training data, stored in the model")
+	truthSample := fs.Float64("truth-sample", 1, "share of the truth-labelled candidate pairs to train on (all of them calibrate the threshold)")
+	truthPath := fs.String("truth", "", "entity truth (source,source_id,entity_id) over the config's sources: label the pairs the config's blocking produces")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *pairsFlag == "" || *out == "" {
-		return errors.New("--pairs and --out are required")
+	if (*pairsFlag == "" && *truthPath == "") || *out == "" {
+		return errors.New("--out and --pairs or --truth are required")
 	}
 	ctx := context.Background()
 	var pairs []pipelines.LabelledPair
+	var calibration *pipelines.Calibration
+	if *truthPath != "" {
+		var err error
+		if calibration, err = labelFromTruth(ctx, *cfgPath, *truthPath); err != nil {
+			return err
+		}
+		step := 1
+		if *truthSample > 0 && *truthSample < 1 {
+			step = int(1 / *truthSample)
+		}
+		for i := 0; i < len(calibration.Pairs); i += step {
+			pairs = append(pairs, calibration.Pairs[i])
+		}
+	}
 	var records map[string]schemas.Product
 	for _, path := range strings.Split(*pairsFlag, ",") {
+		if path == "" {
+			continue
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return err
@@ -56,7 +75,7 @@ func trainCmd(args []string) error {
 		}
 		pairs = append(pairs, ps...)
 	}
-	opts := pipelines.TrainOptions{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn}
+	opts := pipelines.TrainOptions{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn, Calibration: calibration}
 	if *features != "" {
 		opts.Features = strings.Split(*features, ",")
 	}
@@ -69,6 +88,48 @@ func trainCmd(args []string) error {
 	}
 	fmt.Println(res)
 	return writeModel(*out, res.Model)
+}
+
+// labelFromTruth labels the candidate pairs the config's blocking makes
+// of its sources with an entity truth.
+func labelFromTruth(ctx context.Context, cfgPath, truthPath string) (*pipelines.Calibration, error) {
+	if cfgPath == "" {
+		return nil, errors.New("--truth needs --config with the sources it describes")
+	}
+	cfg, err := schemas.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(truthPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	entity, err := pipelines.ReadEntities(f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		return nil, err
+	}
+	truth, err := pipelines.ReadTruth(f, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var all []schemas.Product
+	for _, name := range cfg.SourceNames() {
+		ps, _, err := pipelines.LoadRecords(ctx, cfg, name)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ps...)
+	}
+	pairs, err := pipelines.LabelCandidates(pipelines.NewestPerKey(all), cfg.Matching.Blocking, entity)
+	if err != nil {
+		return nil, err
+	}
+	return &pipelines.Calibration{Pairs: pairs, Truth: truth, Clustering: matchers.ClusterOptions{
+		MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize, OnePerSource: cfg.Matching.Clustering.OnePerSource}}, nil
 }
 
 func loadAll(ctx context.Context, cfgPath string) (map[string]schemas.Product, error) {

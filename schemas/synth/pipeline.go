@@ -8,7 +8,7 @@ import (
 
 // pipelineYAML is the linkbeam configuration of the generated catalogue.
 // Locations are relative, so the config resolves against its own
-// directory; matching, survivorship and output keep their defaults.
+// directory; survivorship and output keep their defaults.
 const pipelineYAML = `# linkbeam configuration for the synthetic catalogue written by
 # "linkbeam generate" (seed %d, %d records, %d files per source).
 # truth.csv beside this file maps every valid (source, source_id) to its
@@ -77,6 +77,12 @@ schemas:
     contract:
       required: [id, title]
       min_price: 0
+
+matching:
+  clustering:
+    # Each source lists a product once (older versions share its id), so
+    # a master holds at most one record per source.
+    one_per_source: true
 `
 
 func writePipelineYAML(opts Options) error {
