@@ -21,6 +21,7 @@ type Config struct {
 	Matching     MatchingConfig          `yaml:"matching"`
 	Survivorship SurvivorshipConfig      `yaml:"survivorship"`
 	Output       OutputConfig            `yaml:"output"`
+	Sink         SinkConfig              `yaml:"sink"`
 
 	// File is the path the config was loaded from; relative source
 	// locations are resolved against its directory.
@@ -124,8 +125,8 @@ type BlockingConfig struct {
 	// Rules default to model_number, gtin, {rule: brand_title, tokens: 2}
 	// and {rule: title_lsh, bands: 8, rows: 3}.
 	Rules        []BlockingRuleConfig `yaml:"rules"`
-	MaxBlockSize int                  `yaml:"max_block_size"` // default 200
-	Window       int                  `yaml:"window"`         // sorted-neighbourhood window for oversized blocks; default 20
+	MaxBlockSize int                  `yaml:"max_block_size"` // default 40
+	Window       int                  `yaml:"window"`         // sorted-neighbourhood window for oversized blocks; default 8
 }
 
 // BlockingRuleConfig is one blocking rule; in YAML either a bare rule name
@@ -160,6 +161,38 @@ type OutputConfig struct {
 	// blocking recall, threshold sweeps and explanations. Off by default:
 	// at scale candidate pairs outnumber records twenty to one.
 	WritePairs bool `yaml:"write_pairs"`
+	// Layout is standard (the default, also when empty: masters/, links/,
+	// rejected/) or lake: raw/source=S/run_date=D/, processed/,
+	// curated/category=C/ (Hive style), links/, rejected/. See
+	// transforms/lake.go.
+	Layout string `yaml:"layout"`
+}
+
+// Output layouts.
+const (
+	LayoutStandard = "standard"
+	LayoutLake     = "lake"
+)
+
+// SinkConfig configures where results are published besides the Parquet
+// output.
+type SinkConfig struct {
+	BigQuery *BigQuerySinkConfig `yaml:"bigquery"` // nil: no BigQuery tables
+}
+
+// BigQuerySinkConfig loads masters, links and rejected into BigQuery tables
+// after the job has committed its Parquet output; see docs/bigquery.md.
+type BigQuerySinkConfig struct {
+	// Project and Dataset name the target; --output bq://PROJECT.DATASET
+	// overrides both. The dataset must exist; tables are created.
+	Project string `yaml:"project"`
+	Dataset string `yaml:"dataset"`
+	// Staging is the gs:// prefix the Parquet load files are committed to
+	// when --output is bq://; with --output gs://DIR they go to DIR.
+	Staging string `yaml:"staging"`
+	// Location is the dataset's location (EU, US, europe-west1); empty
+	// means whatever the dataset has. A mismatch fails the load.
+	Location string `yaml:"location"`
 }
 
 // Validate checks a configuration built in code the way Parse checks a
@@ -251,13 +284,16 @@ func (c *Config) applyDefaults() {
 			r.Rows = cmpOr(r.Rows, 3)
 		}
 	}
-	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 200)
-	m.Blocking.Window = cmpOr(m.Blocking.Window, 20)
+	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 40)
+	m.Blocking.Window = cmpOr(m.Blocking.Window, 8)
 	m.Clustering.MaxClusterSize = cmpOr(m.Clustering.MaxClusterSize, 50)
 	if len(c.Survivorship.Default) == 0 {
 		c.Survivorship.Default = slices.Clone(defaultSurvivorship)
 	}
 	c.Output.Compression = cmpOr(c.Output.Compression, "snappy")
+	if bq := c.Sink.BigQuery; bq != nil {
+		bq.Staging = strings.TrimRight(bq.Staging, "/")
+	}
 }
 
 func cmpOr[T comparable](v, def T) T {
@@ -293,6 +329,9 @@ var (
 	blockingRules     = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh"}
 	survivorshipRules = []string{"source_priority", "most_recent", "most_complete", "most_frequent"}
 	compressions      = []string{"snappy", "zstd", "none"}
+	layouts           = []string{LayoutStandard, LayoutLake}
+	bqProjectRE       = regexp.MustCompile(`^([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	bqDatasetRE       = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 	sourceNameRE      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
 
@@ -323,6 +362,30 @@ func (ch *checker) config(c *Config) {
 		ch.errorf("output.compression", "unknown compression %q (want %s)", o.Compression, oneOf(compressions))
 	}
 	ch.nonNegative("output.shards", o.Shards)
+	if o.Layout != "" && !slices.Contains(layouts, o.Layout) {
+		ch.errorf("output.layout", "unknown layout %q (want %s)", o.Layout, oneOf(layouts))
+	}
+	if bq := c.Sink.BigQuery; bq != nil {
+		ch.bigQuery(bq)
+		if o.Layout == LayoutLake {
+			ch.errorf("sink.bigquery", "not supported with output.layout lake: BigQuery loads the standard masters/ layout")
+		}
+	}
+}
+
+func (ch *checker) bigQuery(bq *BigQuerySinkConfig) {
+	p := "sink.bigquery"
+	if bq.Project != "" && !bqProjectRE.MatchString(bq.Project) {
+		ch.errorf(p+".project", "invalid project id %q", bq.Project)
+	}
+	if bq.Dataset != "" && !bqDatasetRE.MatchString(bq.Dataset) {
+		ch.errorf(p+".dataset", "invalid dataset id %q: want letters, digits and _", bq.Dataset)
+	}
+	if bq.Staging != "" {
+		if u, err := url.Parse(bq.Staging); err != nil || u.Scheme != "gs" || u.Host == "" {
+			ch.errorf(p+".staging", "invalid staging location %q: want gs://bucket/prefix (BigQuery loads from Cloud Storage)", bq.Staging)
+		}
+	}
 }
 
 // missing reports a required key that is absent, unless it is present

@@ -137,7 +137,7 @@ schemas:
 					{Rule: "model_number"}, {Rule: "gtin"},
 					{Rule: "brand_title", Tokens: 2}, {Rule: "title_lsh", Bands: 8, Rows: 3},
 				},
-				MaxBlockSize: 200, Window: 20,
+				MaxBlockSize: 40, Window: 8,
 			},
 			Clustering: ClusteringConfig{MaxClusterSize: 50},
 		},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,68 +15,133 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&commitFn{})
+	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(string), error](&commitFn{})
 	register.Iter1[string]()
 }
 
 // SuccessMarker is written last into a committed output directory.
 const SuccessMarker = "_SUCCESS"
 
-// Commit publishes the files written under staging into dir once every
+// CommitPlan names the folders of an output directory that a commit owns,
+// relative to the directory ("masters", "raw/source=shop/run_date=...").
+type CommitPlan struct {
+	// Publish are replaced by their staged version. A folder nothing was
+	// written to is published empty, so that a stale one never outlives
+	// its run. Every written file must lie in one of them.
+	Publish []string
+	// Retire are removed: the folders of the other layout, which would
+	// otherwise sit next to the new output looking current.
+	Retire []string
+}
+
+// StandardPlan is the commit of the standard layout. pairs/ is published
+// (empty when not written) so that a stale pairs/ never outlives its run;
+// raw/ of a lake layout is history and is kept.
+var StandardPlan = CommitPlan{
+	Publish: []string{MastersDir, LinksDir, RejectedDir, PairsDir},
+	Retire:  []string{ProcessedDir, CuratedDir},
+}
+
+// Commit publishes the files written under staging into dir with
+// StandardPlan; see CommitWith.
+func Commit(s beam.Scope, dir, staging string, written ...beam.PCollection) beam.PCollection {
+	return CommitWith(s, dir, staging, StandardPlan, written...)
+}
+
+// CommitWith publishes the files written under staging into dir once every
 // write has finished: the written PCollection<string>s are a side input,
 // so the commit runs only after all of them are complete. A failed or
 // killed job never reaches it and leaves the previous output as it was.
+// It returns the PCollection<string> of the published paths, complete only
+// once the commit is: a side input for steps that must run after it.
 //
 // On a local filesystem each output folder is swapped in with a rename, so
 // a reader sees either the old or the new folder; on object stores
 // (gs://, s3://) files are copied over and _SUCCESS, removed first and
 // written last, marks a complete output.
-func Commit(s beam.Scope, dir, staging string, written ...beam.PCollection) {
+func CommitWith(s beam.Scope, dir, staging string, plan CommitPlan, written ...beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Commit")
 	files := beam.Flatten(s, written...)
-	beam.ParDo0(s, &commitFn{Dir: dir, Staging: staging}, beam.Impulse(s), beam.SideInput{Input: files})
+	return beam.ParDo(s, &commitFn{Dir: dir, Staging: staging, Plan: plan}, beam.Impulse(s), beam.SideInput{Input: files})
 }
 
 type commitFn struct {
 	Dir     string
 	Staging string
+	Plan    CommitPlan
 }
 
-func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool) error {
+func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool, emit func(string)) error {
 	var written []string
 	var f string
 	for files(&f) {
 		written = append(written, f)
 	}
 	sort.Strings(written)
-	if isLocal(fn.Dir) {
-		return commitLocal(fn.Dir, fn.Staging)
+	for _, f := range written {
+		if !fn.Plan.covers(strings.TrimPrefix(f, fn.Staging+"/")) {
+			return fmt.Errorf("commit: %s is in no published folder", f)
+		}
 	}
-	return commitRemote(ctx, fn.Dir, fn.Staging, written)
+	var err error
+	if isLocal(fn.Dir) {
+		err = commitLocal(fn.Dir, fn.Staging, fn.Plan)
+	} else {
+		err = commitRemote(ctx, fn.Dir, fn.Staging, written, fn.Plan)
+	}
+	if err != nil {
+		return err
+	}
+	for _, f := range written {
+		emit(fn.Dir + strings.TrimPrefix(f, fn.Staging))
+	}
+	return nil
 }
 
-// outputDirs are the folders a commit publishes. pairs/ is published (empty
-// when not written) so that a stale pairs/ never outlives its run.
-var outputDirs = []string{MastersDir, LinksDir, RejectedDir, PairsDir}
+// covers reports whether the relative path lies in a published folder.
+func (p CommitPlan) covers(rel string) bool {
+	for _, name := range p.Publish {
+		if strings.HasPrefix(rel, name+"/") {
+			return true
+		}
+	}
+	return false
+}
 
 func isLocal(path string) bool { return !strings.Contains(path, "://") }
 
-func commitLocal(dir, staging string) error {
+func commitLocal(dir, staging string, plan CommitPlan) error {
 	if err := os.Remove(filepath.Join(dir, SuccessMarker)); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	old := filepath.Join(staging, ".previous")
-	if err := os.MkdirAll(old, 0o755); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	// moveAside moves the folder name out of dir into old, where it is
+	// removed with the staging folder.
+	moveAside := func(name string) error {
+		final, prev := filepath.Join(dir, name), filepath.Join(old, name)
+		if err := os.MkdirAll(filepath.Dir(prev), 0o755); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		if err := os.Rename(final, prev); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("commit: moving previous %s aside: %w", final, err)
+		}
+		return nil
 	}
-	for _, name := range outputDirs {
-		next := filepath.Join(staging, name)
+	for _, name := range plan.Retire {
+		if err := moveAside(name); err != nil {
+			return err
+		}
+	}
+	for _, name := range plan.Publish {
+		next, final := filepath.Join(staging, name), filepath.Join(dir, name)
 		if err := os.MkdirAll(next, 0o755); err != nil { // a job without rejects still gets the folder
 			return fmt.Errorf("commit: %w", err)
 		}
-		final := filepath.Join(dir, name)
-		if err := os.Rename(final, filepath.Join(old, name)); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("commit: moving previous %s aside: %w", final, err)
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		if err := moveAside(name); err != nil {
+			return err
 		}
 		if err := os.Rename(next, final); err != nil {
 			return fmt.Errorf("commit: publishing %s: %w", final, err)
@@ -87,7 +153,7 @@ func commitLocal(dir, staging string) error {
 	return os.RemoveAll(staging)
 }
 
-func commitRemote(ctx context.Context, dir, staging string, written []string) error {
+func commitRemote(ctx context.Context, dir, staging string, written []string, plan CommitPlan) error {
 	fs, err := filesystem.New(ctx, dir)
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -96,14 +162,18 @@ func commitRemote(ctx context.Context, dir, staging string, written []string) er
 	marker := dir + "/" + SuccessMarker
 	if rm, ok := fs.(filesystem.Remover); ok {
 		_ = rm.Remove(ctx, marker) // absent on a first run
-		for _, name := range outputDirs {
-			stale, err := fs.List(ctx, dir+"/"+name+"/*")
-			if err != nil {
-				return fmt.Errorf("commit: listing %s: %w", dir, err)
-			}
-			for _, f := range stale {
-				if err := rm.Remove(ctx, f); err != nil {
-					return fmt.Errorf("commit: removing %s: %w", f, err)
+		// Object stores list one level per *: files sit directly in a
+		// folder or one partition below it (curated/category=x/).
+		for _, name := range append(slices.Clone(plan.Retire), plan.Publish...) {
+			for _, glob := range []string{dir + "/" + name + "/*", dir + "/" + name + "/*/*"} {
+				stale, err := fs.List(ctx, glob)
+				if err != nil {
+					return fmt.Errorf("commit: listing %s: %w", glob, err)
+				}
+				for _, f := range stale {
+					if err := rm.Remove(ctx, f); err != nil {
+						return fmt.Errorf("commit: removing %s: %w", f, err)
+					}
 				}
 			}
 		}
