@@ -5,6 +5,7 @@ package pipelines
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
@@ -19,6 +20,12 @@ type Options struct {
 	RunID   string          // names the staging folder of this run
 	Model   *matchers.Model // the match model; see LoadModel
 	Sources []string        // sources to read; empty means all
+	// RunDate is the run's date: the raw/ partition of the lake layout and
+	// the BigQuery partition replaced. Zero means today (UTC) at launch.
+	RunDate time.Time
+	// BigQueryEndpoint replaces the BigQuery API for the sink, called
+	// without credentials: a test server or an emulator.
+	BigQueryEndpoint string
 }
 
 // Build adds the entity-resolution job to s:
@@ -26,8 +33,10 @@ type Options struct {
 //	Read → Harmonize → Dedupe → Block → Score → Cluster → Survive → Write → Commit
 //	          └────────────── rejected ──────────────────────────→ Write ┘
 //
-// Output lands in opts.Output/{masters,links,rejected} only when the whole
-// job has succeeded.
+// Output lands in opts.Output/{masters,links,rejected} (or the lake
+// layout's folders, see transforms/lake.go) only when the whole job has
+// succeeded; then the BigQuery sink, when configured (see resolveOutput),
+// loads it.
 func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	if opts.Model == nil {
 		return fmt.Errorf("pipelines: no model")
@@ -52,10 +61,18 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	if threshold <= 0 {
 		threshold = opts.Model.Threshold
 	}
-	staging := opts.Output + "/.staging-" + opts.RunID
+	runDate := opts.RunDate.Format(time.DateOnly)
+	if opts.RunDate.IsZero() {
+		runDate = time.Now().UTC().Format(time.DateOnly)
+	}
+	out, bigQuery, err := resolveOutput(cfg, opts, runDate)
+	if err != nil {
+		return err
+	}
+	staging := out + "/.staging-" + opts.RunID
 
 	records := transforms.Read(s, cfg, names)
-	accepted, rejected := transforms.Harmonize(s, cfg, records)
+	accepted, rejected, tallies := transforms.Harmonize(s, cfg, records)
 	survivors := transforms.Dedupe(s, accepted, shards)
 	candidates, idf := transforms.Block(s, cfg, survivors, shards)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
@@ -74,12 +91,29 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	masters := transforms.Survive(s, transforms.SurviveOptions{
 		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards,
 	}, survivors, assignments)
-	written := transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
+	var written beam.PCollection
+	plan := transforms.StandardPlan
+	if cfg.Output.Layout == schemas.LayoutLake {
+		written = transforms.WriteLake(s, transforms.LakeOptions{
+			Dir: staging, Compression: cfg.Output.Compression, RunDate: runDate, Shards: shards,
+		}, records, survivors, masters)
+		plan = transforms.LakePlan(names, runDate)
+	} else {
+		written = transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
+	}
 	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
 	written = beam.Flatten(s, written, writtenRejects)
 	if cfg.Output.WritePairs {
 		written = beam.Flatten(s, written, transforms.WritePairs(s, staging, cfg.Output.Compression, pairs))
 	}
-	transforms.Commit(s, opts.Output, staging, written)
+	maxRatio := map[string]float64{}
+	for name, src := range cfg.Sources {
+		maxRatio[name] = src.MaxRejectRatio
+	}
+	written = transforms.GuardRejects(s, maxRatio, tallies, written)
+	committed := transforms.CommitWith(s, out, staging, plan, written)
+	if bigQuery != nil {
+		transforms.LoadBigQuery(s, *bigQuery, committed)
+	}
 	return nil
 }

@@ -237,3 +237,29 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	}
 	return files
 }
+
+func TestRejectRatioStopsPublication(t *testing.T) {
+	cfg, opts := loadDemo(t)
+	if _, err := runJob(t, cfg, opts); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, opts.Output)
+
+	strict := *cfg
+	strict.Sources = map[string]schemas.SourceConfig{}
+	for name, src := range cfg.Sources {
+		src.MaxRejectRatio = 0.05 // every demo feed rejects more than 5%
+		strict.Sources[name] = src
+	}
+	opts.RunID = "strict"
+	_, err := runJob(t, &strict, opts)
+	if err == nil || !strings.Contains(err.Error(), "max_reject_ratio") {
+		t.Fatalf("err = %v, want the reject ratio failure", err)
+	}
+	after := snapshot(t, opts.Output)
+	for name, data := range before {
+		if after[name] != data {
+			t.Errorf("%s changed by a run stopped by its reject ratio", name)
+		}
+	}
+}

@@ -12,7 +12,8 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, SourceRecord, func(schemas.Product), func(schemas.RejectRow), error](&harmonizeFn{})
+	register.DoFn5x1[context.Context, SourceRecord, func(schemas.Product), func(schemas.RejectRow), func(SourceTally), error](&harmonizeFn{})
+	register.Emitter1[SourceTally]()
 	register.Emitter1[schemas.Product]()
 	register.Emitter1[schemas.RejectRow]()
 }
@@ -21,16 +22,24 @@ func init() {
 // its source's schema mapping and checks the schema's data contract.
 // It takes a PCollection<SourceRecord> and returns the accepted
 // PCollection<schemas.Product> and the PCollection<schemas.RejectRow> of
-// records that failed decoding, mapping or the contract, each with a reason.
-func Harmonize(s beam.Scope, cfg *schemas.Config, records beam.PCollection) (accepted, rejected beam.PCollection) {
+// records that failed decoding, mapping or the contract, each with a reason,
+// and a PCollection<SourceTally> of per-bundle counts for GuardRejects.
+func Harmonize(s beam.Scope, cfg *schemas.Config, records beam.PCollection) (accepted, rejected, tallies beam.PCollection) {
 	s = s.Scope("linkbeam.Harmonize")
-	return beam.ParDo2(s, &harmonizeFn{Config: *cfg}, records)
+	return beam.ParDo3(s, &harmonizeFn{Config: *cfg}, records)
+}
+
+// SourceTally counts one source's records read and rejected in a bundle.
+type SourceTally struct {
+	Source         string
+	Read, Rejected int64
 }
 
 type harmonizeFn struct {
 	Config schemas.Config
 
 	mappers  map[string]*schemas.Mapper
+	tallies  map[string]*SourceTally
 	read     sourceCounters
 	accepted sourceCounters
 	rejected sourceCounters
@@ -50,17 +59,39 @@ func (fn *harmonizeFn) Setup() error {
 	return nil
 }
 
-func (fn *harmonizeFn) ProcessElement(ctx context.Context, r SourceRecord, accept func(schemas.Product), reject func(schemas.RejectRow)) error {
+func (fn *harmonizeFn) ProcessElement(ctx context.Context, r SourceRecord, accept func(schemas.Product), reject func(schemas.RejectRow), _ func(SourceTally)) error {
 	fn.read.inc(ctx, r.Source, 1)
+	t := fn.tally(r.Source)
+	t.Read++
 	p, err := fn.harmonize(r)
 	if err != nil {
 		fn.rejected.inc(ctx, r.Source, 1)
+		t.Rejected++
 		reject(rejectRow(r, err))
 		return nil
 	}
 	fn.accepted.inc(ctx, r.Source, 1)
 	accept(p)
 	return nil
+}
+
+func (fn *harmonizeFn) tally(source string) *SourceTally {
+	if fn.tallies == nil {
+		fn.tallies = map[string]*SourceTally{}
+	}
+	t, ok := fn.tallies[source]
+	if !ok {
+		t = &SourceTally{Source: source}
+		fn.tallies[source] = t
+	}
+	return t
+}
+
+func (fn *harmonizeFn) FinishBundle(_ func(schemas.Product), _ func(schemas.RejectRow), emit func(SourceTally)) {
+	for _, t := range fn.tallies {
+		emit(*t)
+	}
+	fn.tallies = nil
 }
 
 func (fn *harmonizeFn) harmonize(r SourceRecord) (schemas.Product, error) {
