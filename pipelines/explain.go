@@ -1,0 +1,348 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
+)
+
+// Corpus is every record of a run's sources, read in this process, with
+// the matching view the job computes for it: the newest version per
+// (source, source_id) as Dedupe keeps it, prepared as Block prepares it
+// (transforms.Prepare) and weighted with TF-IDF over all of them, as Score
+// weights it. Pair features recomputed from a Corpus are the features the
+// run scored. It holds the whole input in memory: it suits demo- and
+// benchmark-sized runs, not a production catalogue.
+type Corpus struct {
+	records map[string]*corpusRecord
+}
+
+type corpusRecord struct {
+	product schemas.Product
+	prep    matchers.Prepared
+}
+
+// LoadCorpus reads the named sources of cfg (all of them when sources is
+// empty) with LoadRecords and builds their Corpus. A run's IDF covers the
+// sources it read, so pass the sources of its links (LinkedSources) to
+// reproduce a run started with --sources.
+func LoadCorpus(ctx context.Context, cfg *schemas.Config, sources []string) (*Corpus, error) {
+	if len(sources) == 0 {
+		sources = cfg.SourceNames()
+	}
+	var unknown []string
+	for _, name := range sources {
+		if _, ok := cfg.Sources[name]; !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("sources %s are not in config %s: is it the run's config?", strings.Join(unknown, ", "), cfg.File)
+	}
+	var all []schemas.Product
+	for _, name := range sources {
+		ps, _, err := LoadRecords(ctx, cfg, name)
+		if err != nil {
+			return nil, fmt.Errorf("loading records: %w", err)
+		}
+		all = append(all, ps...)
+	}
+	return NewCorpus(all), nil
+}
+
+// NewCorpus builds the Corpus of records, keeping the newest version of
+// each record key.
+func NewCorpus(records []schemas.Product) *Corpus {
+	records = NewestPerKey(records)
+	brands := matchers.DefaultBrandIndex()
+	idf := &matchers.IDF{DF: map[string]int32{}}
+	c := &Corpus{records: make(map[string]*corpusRecord, len(records))}
+	for i := range records {
+		r := &corpusRecord{product: records[i], prep: transforms.Prepare(&records[i], brands)}
+		idf.Add(r.prep.TitleTokens)
+		c.records[r.product.Key()] = r
+	}
+	for _, r := range c.records {
+		r.prep.TFIDF = idf.Vector(r.prep.TitleTokens)
+	}
+	return c
+}
+
+// Len is the number of records in the corpus.
+func (c *Corpus) Len() int { return len(c.records) }
+
+// Product returns the record with the given key.
+func (c *Corpus) Product(key string) (schemas.Product, bool) {
+	r, ok := c.records[key]
+	if !ok {
+		return schemas.Product{}, false
+	}
+	return r.product, true
+}
+
+// Title returns the title of the record with the given key, or "" when the
+// corpus does not hold it.
+func (c *Corpus) Title(key string) string {
+	if c == nil {
+		return ""
+	}
+	p, _ := c.Product(key)
+	return p.Title
+}
+
+// PairExplanation is one pair of records scored by the match model, broken
+// down by feature: Logit = Bias + Σ Contributions[i].Contribution.
+type PairExplanation struct {
+	A, B           string // record keys, A < B (the order the job scores in)
+	TitleA, TitleB string
+	// Stored is the probability the run wrote to pairs/, when HasStored;
+	// a difference from Probability means the model or the data changed
+	// since the run.
+	Stored    float64
+	HasStored bool
+	matchers.Explanation
+}
+
+// ExplainPair computes the model's features for records a and b as the job
+// does and explains the model's probability for them.
+func (c *Corpus) ExplainPair(m *matchers.Model, a, b string) (PairExplanation, error) {
+	if a > b {
+		a, b = b, a
+	}
+	ra, okA := c.records[a]
+	rb, okB := c.records[b]
+	if !okA || !okB {
+		missing := a
+		if okA {
+			missing = b
+		}
+		return PairExplanation{}, fmt.Errorf("record %s is not in the sources", missing)
+	}
+	fs, err := matchers.NewFeatureSet(m.Features)
+	if err != nil {
+		return PairExplanation{}, err
+	}
+	x := fs.Compute(&ra.prep, &rb.prep, nil)
+	return PairExplanation{A: a, B: b, TitleA: ra.product.Title, TitleB: rb.product.Title,
+		Explanation: m.Explain(x)}, nil
+}
+
+// MatchThreshold is the threshold a run of cfg with model m merges at: the
+// config's matching.threshold, else the model's.
+func MatchThreshold(cfg *schemas.Config, m *matchers.Model) float64 {
+	if cfg != nil && cfg.Matching.Threshold > 0 {
+		return cfg.Matching.Threshold
+	}
+	return m.Threshold
+}
+
+// LinkedSources returns the sources that have records in links, sorted:
+// the sources the run read.
+func LinkedSources(links []schemas.LinkRow) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range links {
+		if !seen[l.Source] {
+			seen[l.Source] = true
+			out = append(out, l.Source)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Member is one record of a master.
+type Member struct {
+	Key, Title string
+	// MatchProbability is the record's probability in links/.
+	MatchProbability float64
+}
+
+// RecordExplanation says why a record is in its master: the master's
+// members and the scored pairs between the record and the other members.
+type RecordExplanation struct {
+	Record   string // record key
+	MasterID string
+	Members  []Member // every record of the master, by key
+	// Pairs are the pairs of Record with another member, most probable
+	// first. With FromPairs they are the pairs the run scored (pairs/);
+	// members without one joined the master through other members.
+	// Otherwise the run wrote no pairs and Pairs holds Record against every
+	// other member, recomputed, whether blocking paired them or not.
+	Pairs     []PairExplanation
+	FromPairs bool
+	Threshold float64
+	Model     *matchers.Model
+}
+
+// ExplainRecord explains why the record with key is in its master, from a
+// run's links and scored pairs (nil when the run wrote none), recomputing
+// each pair's features from c.
+func ExplainRecord(c *Corpus, m *matchers.Model, threshold float64, links []schemas.LinkRow, pairs []schemas.PairRow, key string) (*RecordExplanation, error) {
+	master := ""
+	for _, l := range links {
+		if schemas.RecordKey(l.Source, l.SourceID) == key {
+			master = l.MasterID
+			break
+		}
+	}
+	if master == "" {
+		return nil, fmt.Errorf("record %s is not in links/: it was not read, was rejected or superseded, or the key is wrong (want SOURCE:ID)", key)
+	}
+	e := &RecordExplanation{Record: key, MasterID: master, FromPairs: len(pairs) > 0, Threshold: threshold, Model: m}
+	inMaster := map[string]bool{}
+	for _, l := range links {
+		if l.MasterID == master {
+			k := schemas.RecordKey(l.Source, l.SourceID)
+			inMaster[k] = true
+			e.Members = append(e.Members, Member{Key: k, Title: c.Title(k), MatchProbability: l.MatchProbability})
+		}
+	}
+	sort.Slice(e.Members, func(i, j int) bool { return e.Members[i].Key < e.Members[j].Key })
+
+	stored := map[string]float64{} // other member -> probability in pairs/
+	for _, p := range pairs {
+		a, b := schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)
+		if b == key {
+			a, b = b, a
+		}
+		if a == key && b != key && inMaster[b] {
+			stored[b] = p.MatchProbability // a pair scored in two shards has one probability
+		}
+	}
+	for _, mem := range e.Members {
+		s, ok := stored[mem.Key]
+		if mem.Key == key || (e.FromPairs && !ok) {
+			continue
+		}
+		pe, err := c.ExplainPair(m, key, mem.Key)
+		if err != nil {
+			return nil, fmt.Errorf("explaining %s: %w", key, err)
+		}
+		pe.Stored, pe.HasStored = s, ok
+		e.Pairs = append(e.Pairs, pe)
+	}
+	sort.SliceStable(e.Pairs, func(i, j int) bool { return e.Pairs[i].Probability > e.Pairs[j].Probability })
+	return e, nil
+}
+
+// ExplainOptions locate a run for Explain.
+type ExplainOptions struct {
+	Output    string  // the run's committed output directory
+	Record    string  // SOURCE:ID
+	Threshold float64 // the run's threshold; 0 means MatchThreshold
+}
+
+// Explain reads a run's links/ and pairs/, loads the sources it read and
+// explains one record.
+func Explain(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts ExplainOptions) (*RecordExplanation, error) {
+	if _, _, ok := strings.Cut(opts.Record, ":"); !ok {
+		return nil, fmt.Errorf("record %q: want SOURCE:ID", opts.Record)
+	}
+	links, err := ReadLinks(ctx, opts.Output)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := ReadPairs(ctx, opts.Output)
+	if err != nil {
+		return nil, err
+	}
+	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
+	if err != nil {
+		return nil, err
+	}
+	th := opts.Threshold
+	if th <= 0 {
+		th = MatchThreshold(cfg, m)
+	}
+	return ExplainRecord(corpus, m, th, links, pairs, opts.Record)
+}
+
+// WriteText prints the explanation for a terminal.
+func (e *RecordExplanation) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "record\t%s\n", e.Record)
+	fmt.Fprintf(tw, "master\t%s\t(%d members)\n", e.MasterID, len(e.Members))
+	for _, m := range e.Members {
+		note := fmt.Sprintf("link p %.4f", m.MatchProbability)
+		if m.Key == e.Record {
+			note += "  (this record)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", m.Key, m.Title, note)
+	}
+	model := "model"
+	if e.Model.TrainedOn != "" {
+		model += " trained on " + e.Model.TrainedOn
+	}
+	fmt.Fprintf(tw, "threshold\t%.4f\t(%s)\n", e.Threshold, model)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case len(e.Members) == 1:
+		fmt.Fprintln(w, "\nthe record is a master of its own: no other record matched it")
+	case e.FromPairs:
+		fmt.Fprintf(w, "\npairs of %s the run scored within the master (pairs/):\n", e.Record)
+	default:
+		fmt.Fprintf(w, "\nthe output has no pairs/ (set output.write_pairs): %s recomputed against every member\n", e.Record)
+	}
+	paired := map[string]bool{}
+	for _, p := range e.Pairs {
+		paired[p.A], paired[p.B] = true, true
+		verdict := "below threshold"
+		if p.Probability >= e.Threshold {
+			verdict = "match"
+		}
+		fmt.Fprintf(w, "\n%s ~ %s\n  %q\n  %q\n  probability %.4f  %s", p.A, p.B, p.TitleA, p.TitleB, p.Probability, verdict)
+		if p.HasStored {
+			fmt.Fprintf(w, "  (run: %.4f)", p.Stored)
+			if math.Abs(p.Stored-p.Probability) > staleTolerance {
+				fmt.Fprint(w, "  differs: the run used another model or other records")
+			}
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(tw, "  feature\tvalue\tweight\tcontribution\t")
+		for _, c := range p.Contributions {
+			fmt.Fprintf(tw, "  %s\t%.4f\t%+.4f\t%+.4f\t\n", c.Feature, c.Value, c.Weight, c.Contribution+0) // +0: no "-0.0000"
+		}
+		fmt.Fprintf(tw, "  bias\t\t\t%+.4f\t\n", p.Bias)
+		fmt.Fprintf(tw, "  logit\t\t\t%+.4f\t\n", p.Logit)
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if e.FromPairs && len(e.Members) > 1 {
+		for _, m := range e.Members {
+			if m.Key != e.Record && !paired[m.Key] {
+				fmt.Fprintf(w, "\n%s: not scored against %s; joined through other members\n", m.Key, e.Record)
+			}
+		}
+	}
+	if len(e.Pairs) > 0 {
+		fmt.Fprintln(w, "\nfeatures (contribution = weight × standardised value; logit = bias + Σ contributions, probability = 1/(1+e^-logit)):")
+		for _, f := range e.Model.Features {
+			fmt.Fprintf(tw, "  %s\t%s\n", f, FeatureDescription(f))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// FeatureDescription is the documentation of a model feature
+// (matchers.Features), or "" for an unknown name.
+func FeatureDescription(name string) string {
+	for _, f := range matchers.Features {
+		if f.Name == name {
+			return f.Description
+		}
+	}
+	return ""
+}
