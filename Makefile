@@ -4,7 +4,7 @@ BIN      := bin/linkbeam
 GOFLAGS  ?=
 LDFLAGS  := -s -w
 
-.PHONY: all build demo test test-direct vet bench fuzz eval-abt-buy clean
+.PHONY: all build demo test test-direct test-report test-portable worker template bq-smoke vet bench bench-go fuzz eval-abt-buy clean
 
 all: build
 
@@ -22,11 +22,22 @@ test: vet
 	$(MAKE) test-direct
 
 test-direct:
-	$(GO) test -count=1 ./pipelines/ ./transforms/ -args --runner=direct
+	$(GO) test -count=1 ./pipelines/ -args --runner=direct
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
+
+# End to end on generated catalogues: wall time, records/s, candidate
+# pairs, peak RSS and F1 (see BENCHMARKS.md). BENCH_RECORDS=10000000 for 10M.
+BENCH_RECORDS ?= 100000 1000000
+bench: build
+	scripts/bench.sh $(BENCH_RECORDS)
+
+# The evaluation report rendered in headless Chromium (Debian's package).
+test-report:
+	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(GO) test -count=1 -run 'TestReportInBrowser' -v ./pipelines/
 
 # Go benchmarks of the hot code (ns/op per comparison, per record).
 bench-go:
@@ -41,10 +52,30 @@ fuzz:
 	  done; \
 	done
 
+# Static linux/amd64 linkbeam for --worker_binary and the Flex Template image.
+worker:
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -ldflags='$(LDFLAGS)' -o bin/linux_amd64/linkbeam ./cmd/linkbeam
+
+# Flex Template image + spec; prints the commands when gcloud or
+# PROJECT/REGION/REPOSITORY/TEMPLATE are missing.
+template:
+	runners/dataflow/template.sh
+
+# The demo job through a standalone prism job server (the Job API Flink's
+# job server serves): --runner=universal, --runner=flink, flink + PROCESS.
+test-portable:
+	GO=$(GO) runners/portable/test.sh
+
+# Manual smoke test against a real dataset (not in `make test`); see docs/bigquery.md.
+bq-smoke:
+	@test -n "$(PROJECT)" && test -n "$(DATASET)" && test -n "$(STAGING)" || { echo 'usage: make bq-smoke PROJECT=p DATASET=d STAGING=gs://bucket/prefix [LOCATION=EU]'; exit 2; }
+	LINKBEAM_BQ_SMOKE=$(PROJECT).$(DATASET) LINKBEAM_BQ_STAGING=$(STAGING) LINKBEAM_BQ_LOCATION=$(LOCATION) $(GO) test -count=1 -v -run '^TestBigQuerySmoke$$' ./pipelines/
+
 ABT_BUY ?= ../shared/datasets/Abt-Buy
 eval-abt-buy: build
 	./$(BIN) run --config testdata/benchmarks/abt-buy.yaml --output out/abt-buy
-	./$(BIN) evaluate --output out/abt-buy --truth $(ABT_BUY)/abt_buy_perfectMapping.csv --left abt --right buy --config testdata/benchmarks/abt-buy.yaml
+	./$(BIN) evaluate --output out/abt-buy --truth $(ABT_BUY)/abt_buy_perfectMapping.csv --left abt --right buy \
+	  --config testdata/benchmarks/abt-buy.yaml --report out/abt-buy/report.html
 
 clean:
 	rm -rf bin out

@@ -10,12 +10,12 @@ import (
 )
 
 // abtBuy loads the Abt-Buy benchmark from $LINKBEAM_DATASETS (default
-// /work/shared/datasets) or skips the test.
+// ../shared/datasets beside the repository) or skips the test.
 func abtBuy(t testing.TB) (abt, buy map[string][]string, pairs [][2]string) {
 	t.Helper()
 	root := os.Getenv("LINKBEAM_DATASETS")
 	if root == "" {
-		root = "/work/shared/datasets"
+		root = "../../shared/datasets"
 	}
 	dir := filepath.Join(root, "Abt-Buy")
 	read := func(name string) [][]string {
