@@ -267,6 +267,7 @@ if [[ "$PROCESS" == 1 ]]; then
     printf '#!/bin/sh\nboot=%q\nsemi=%q\ngroups=%q\n' "$ROOT/bin/beam-boot" "$WORK/semi" "$WORK/boot.groups"
     cat <<'BOOT'
 id=${1#--id=}; id=${id#\'}; id=${id%\'}; shift
+cd "$semi" || exit 1 # the boot loader writes pipeline_options.json into its working directory
 setsid "$boot" --id="$id" --semi_persist_dir="$semi" "$@" &
 echo $! >>"$groups"
 wait $!
