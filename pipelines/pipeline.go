@@ -78,7 +78,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
-		WritePairs: cfg.Output.WritePairs,
+		WritePairs: cfg.Output.WritePairs, CrossSourceOnly: cfg.Matching.Clustering.OnePerSource,
 	}, candidates, idf)
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,

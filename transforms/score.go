@@ -24,6 +24,10 @@ type ScoreOptions struct {
 	MaxBlockSize int
 	Window       int
 	WritePairs   bool // also return every scored pair, not only edges
+	// CrossSourceOnly skips pairs of records from one source: under
+	// clustering.one_per_source such a pair can never merge, so scoring it
+	// is wasted work (a third of the candidates on Abt-Buy).
+	CrossSourceOnly bool
 }
 
 // Score forms the candidate pairs inside every block, scores each distinct
@@ -215,6 +219,9 @@ type scoreResult struct {
 func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	var r scoreResult
 	x := make([]float64, 0, len(fn.Options.Model.Features))
+	sameSource := func(i, j int32) bool {
+		return fn.Options.CrossSourceOnly && sb.cands[i].Prep.Source == sb.cands[j].Prep.Source
+	}
 	score := func(i, j int32) float64 {
 		x = fn.features.Compute(&sb.cands[i].Prep, &sb.cands[j].Prep, x[:0])
 		r.scored++
@@ -230,7 +237,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 				for b := a + 1; b < len(m); b++ {
 					r.candidates++
 					i, j := m[a], m[b]
-					if firstSharedOrdinary(sb, i, j) != int32(id) {
+					if sameSource(i, j) || firstSharedOrdinary(sb, i, j) != int32(id) {
 						continue
 					}
 					p := score(i, j)
@@ -259,8 +266,8 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if i > j {
 				i, j = j, i
 			}
-			if firstSharedOrdinary(sb, i, j) >= 0 {
-				return // scored in full in that ordinary block
+			if sameSource(i, j) || firstSharedOrdinary(sb, i, j) >= 0 {
+				return // never merged, or scored in full in that ordinary block
 			}
 			r.bigPairs = append(r.bigPairs, bigPair{i, j, score(i, j)})
 		})
