@@ -3,13 +3,10 @@ package pipelines
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"sort"
-
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 
 	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
 	"github.com/linkbeam/linkbeam/transforms/sources"
 )
 
@@ -41,52 +38,14 @@ func LoadRecords(ctx context.Context, cfg *schemas.Config, source string) ([]sch
 	if src.Type == "rest_api" {
 		return products, rejects, sources.FetchAll(ctx, src, http.DefaultClient, add)
 	}
-	open, ok := sources.Open(src.Type)
-	if !ok {
-		return nil, nil, fmt.Errorf("source %s: no reader for type %q", source, src.Type)
-	}
-	fs, err := filesystem.New(ctx, src.Location)
+	files, err := transforms.SourceFiles(ctx, src.Location)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("source %s: %w", source, err)
 	}
-	defer fs.Close()
-	files, err := fs.List(ctx, src.Location)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("source %s: no file matches %s", source, src.Location)
-	}
-	sort.Strings(files)
 	for _, f := range files {
-		if err := readFile(ctx, fs, f, src, open, add); err != nil {
-			return nil, nil, fmt.Errorf("source %s: %s: %w", source, f, err)
+		if err := transforms.DecodeFile(ctx, f, src, add); err != nil {
+			return nil, nil, fmt.Errorf("source %s: %w", source, err)
 		}
 	}
 	return products, rejects, nil
-}
-
-func readFile(ctx context.Context, fs filesystem.Interface, path string, src schemas.SourceConfig,
-	open sources.OpenFunc, add func(schemas.RawRecord) error) error {
-	rc, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	dec, err := open(rc, path, src)
-	if err != nil {
-		return err
-	}
-	for {
-		r, err := dec.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := add(r); err != nil {
-			return err
-		}
-	}
 }

@@ -70,24 +70,70 @@ func (fn *expandSourceFn) ProcessElement(name string, emit func(ReadTask)) error
 		emit(ReadTask{Source: name, Path: src.URL})
 		return nil
 	}
-	ctx := context.Background()
-	fs, err := filesystem.New(ctx, src.Location)
+	files, err := SourceFiles(context.Background(), src.Location)
 	if err != nil {
 		return fmt.Errorf("read source %s: %w", name, err)
 	}
-	defer fs.Close()
-	files, err := fs.List(ctx, src.Location)
-	if err != nil {
-		return fmt.Errorf("read source %s: listing %s: %w", name, src.Location, err)
-	}
-	if len(files) == 0 {
-		return fmt.Errorf("read source %s: no file matches %s", name, src.Location)
-	}
-	sort.Strings(files)
 	for _, f := range files {
 		emit(ReadTask{Source: name, Path: f})
 	}
 	return nil
+}
+
+// SourceFiles expands a source location (path, glob, gs:// or s3:// URL)
+// into its files, sorted. No match is an error naming the location: an
+// expected feed that is missing is not an empty feed.
+func SourceFiles(ctx context.Context, location string) ([]string, error) {
+	fs, err := filesystem.New(ctx, location)
+	if err != nil {
+		return nil, err
+	}
+	defer fs.Close()
+	files, err := fs.List(ctx, location)
+	if err != nil {
+		return nil, fmt.Errorf("listing %s: %w", location, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no file matches %s", location)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+// DecodeFile reads one file of src with the reader registered for its
+// type and passes every raw record to emit; record-level problems arrive
+// as records with Err set.
+func DecodeFile(ctx context.Context, path string, src schemas.SourceConfig, emit func(schemas.RawRecord) error) error {
+	open, ok := sources.Open(src.Type)
+	if !ok {
+		return fmt.Errorf("no reader for type %q", src.Type)
+	}
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	rc, err := fs.OpenRead(ctx, path)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer rc.Close()
+	dec, err := open(rc, baseName(path), src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for {
+		r, err := dec.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
 }
 
 type readTaskFn struct {
@@ -111,34 +157,10 @@ func (fn *readTaskFn) ProcessElement(ctx context.Context, t ReadTask, emit func(
 		}
 		return nil
 	}
-	open, ok := sources.Open(src.Type)
-	if !ok {
-		return fmt.Errorf("read source %s: no reader for type %q", t.Source, src.Type)
-	}
-	fs, err := filesystem.New(ctx, t.Path)
-	if err != nil {
+	if err := DecodeFile(ctx, t.Path, src, send); err != nil {
 		return fmt.Errorf("read source %s: %w", t.Source, err)
 	}
-	defer fs.Close()
-	rc, err := fs.OpenRead(ctx, t.Path)
-	if err != nil {
-		return fmt.Errorf("read source %s: opening %s: %w", t.Source, t.Path, err)
-	}
-	defer rc.Close()
-	dec, err := open(rc, baseName(t.Path), src)
-	if err != nil {
-		return fmt.Errorf("read source %s: %s: %w", t.Source, t.Path, err)
-	}
-	for {
-		r, err := dec.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read source %s: %s: %w", t.Source, t.Path, err)
-		}
-		send(r)
-	}
+	return nil
 }
 
 func baseName(path string) string {
