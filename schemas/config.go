@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"net/url"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -310,12 +311,19 @@ func (c *Config) resolveLocations() {
 	if c.File == "" {
 		return
 	}
-	dir := filepath.Dir(c.File)
+	// Absolute, because workers (PROCESS, Docker, Dataflow) expand the
+	// locations in their own working directory, not the launcher's.
+	join := func(loc string) string { return filepath.Join(filepath.Dir(c.File), loc) }
+	if i := strings.Index(c.File, "://"); i >= 0 {
+		join = func(loc string) string { return c.File[:i+3] + path.Join(path.Dir(c.File[i+3:]), loc) }
+	} else if abs, err := filepath.Abs(filepath.Dir(c.File)); err == nil {
+		join = func(loc string) string { return filepath.Join(abs, loc) }
+	}
 	for name, s := range c.Sources {
 		if s.Location == "" || strings.Contains(s.Location, "://") || filepath.IsAbs(s.Location) {
 			continue
 		}
-		s.Location = filepath.Join(dir, s.Location)
+		s.Location = join(s.Location)
 		c.Sources[name] = s
 	}
 }

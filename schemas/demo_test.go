@@ -196,7 +196,7 @@ func TestDemoConfig(t *testing.T) {
 		"legacy":      {3, "weekly", "../testdata/demo/legacy_products.parquet"},
 	} {
 		s := c.Sources[name]
-		if s.Priority != want.prio || s.Frequency != want.freq || s.Location != filepath.FromSlash(want.loc) {
+		if s.Priority != want.prio || s.Frequency != want.freq || s.Location != mustAbs(t, want.loc) {
 			t.Errorf("source %s = %+v, want priority %d, frequency %s, location %s", name, s, want.prio, want.freq, want.loc)
 		}
 	}
@@ -378,4 +378,13 @@ func readTruth(t *testing.T) map[string]string {
 			len(truth), len(members), multi, three, pairs)
 	}
 	return truth
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.FromSlash(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

@@ -69,7 +69,7 @@ func TestParseValidFull(t *testing.T) {
 		t.Errorf("SourceNames = %v, want %v", got, want)
 	}
 	shop := c.Sources["shop"]
-	if shop.Name != "shop" || shop.Location != filepath.Join("testdata", "data", "shop-*.csv") ||
+	if shop.Name != "shop" || shop.Location != mustAbs(t, "testdata/data/shop-*.csv") ||
 		shop.CSV != (CSVOptions{Encoding: "latin1", Delimiter: ";", Comment: "#"}) || shop.Priority != 100 {
 		t.Errorf("shop = %+v", shop)
 	}
@@ -122,7 +122,7 @@ schemas:
 	want := &Config{
 		File: "conf/job.yaml",
 		Sources: map[string]SourceConfig{"shop": {
-			Name: "shop", Type: "csv", Location: filepath.Join("conf", "shop.csv"), Schema: "s", Priority: 100,
+			Name: "shop", Type: "csv", Location: mustAbs(t, "conf/shop.csv"), Schema: "s", Priority: 100,
 			CSV: CSVOptions{Encoding: "utf-8", Delimiter: ","},
 		}},
 		Schemas: map[string]SchemaConfig{"s": {
@@ -155,6 +155,13 @@ schemas:
 	}
 	if c2.Sources["shop"].Location != "shop.csv" {
 		t.Errorf("without a file name locations stay as written, got %q", c2.Sources["shop"].Location)
+	}
+	remote, err := Parse([]byte(src), "gs://bucket/conf/job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc := remote.Sources["shop"].Location; loc != "gs://bucket/conf/shop.csv" {
+		t.Errorf("a config read from gs:// resolves locations next to it, got %q", loc)
 	}
 }
 
