@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -28,6 +29,8 @@ var (
 	modelFlag     = flag.String("model", "", "match model (model.json); overrides matching.model in the config")
 	thresholdFlag = flag.Float64("threshold", 0, "match probability threshold; overrides the config and the model")
 	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all")
+	cpuProfile    = flag.String("cpuprofile", "", "write a CPU profile of this process (the whole job on prism) to this file")
+	memProfile    = flag.String("memprofile", "", "write a heap profile of this process to this file when the job ends")
 )
 
 func runCmd(args []string) error {
@@ -58,8 +61,24 @@ func runCmd(args []string) error {
 	if err := pipelines.Build(s, cfg, opts); err != nil {
 		return err
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	res, err := beamx.RunWithMetrics(ctx, p)
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("job failed; previous output left unchanged: %w", err)
 	}
@@ -71,6 +90,18 @@ func runCmd(args []string) error {
 	sum.Wall = time.Since(start)
 	sum.Write(os.Stdout)
 	return sum.Check()
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func validateCmd(args []string) error {
