@@ -72,6 +72,8 @@ type CuratedMasterRow struct {
 	MemberCount  int64             `parquet:"member_count"`
 	Sources      []string          `parquet:"sources,dict"`
 	Provenance   []FieldProvenance `parquet:"provenance"`
+	// CreatedGeneration: see MasterRow.
+	CreatedGeneration int64 `parquet:"created_generation"`
 }
 
 // NewCuratedMasterRow returns m without its category.
@@ -80,6 +82,6 @@ func NewCuratedMasterRow(m *MasterRow) CuratedMasterRow {
 		MasterID: m.MasterID, Title: m.Title, Description: m.Description, Brand: m.Brand,
 		Manufacturer: m.Manufacturer, Price: m.Price, Currency: m.Currency, ModelNumber: m.ModelNumber,
 		GTIN: m.GTIN, URL: m.URL, UpdatedAt: m.UpdatedAt, MemberCount: m.MemberCount,
-		Sources: m.Sources, Provenance: m.Provenance,
+		Sources: m.Sources, Provenance: m.Provenance, CreatedGeneration: m.CreatedGeneration,
 	}
 }

@@ -61,6 +61,12 @@ type MasterRow struct {
 	// without parsing JSON per row, and it can name the winning record,
 	// not just its source.
 	Provenance []FieldProvenance `parquet:"provenance" bigquery:"provenance"`
+	// CreatedGeneration is the run generation that created master_id:
+	// 0 in a run without --previous; an incremental run gives the ids it
+	// creates one more than the largest generation of the previous
+	// masters, and kept ids keep theirs. A smaller number is an older id,
+	// which decides merges of equal size (see package reconcile).
+	CreatedGeneration int64 `parquet:"created_generation" bigquery:"created_generation"`
 }
 
 // FieldProvenance is the record a master field was taken from.
@@ -125,4 +131,72 @@ type PairRow struct {
 	RightSource      string  `parquet:"right_source,dict" bigquery:"right_source"`
 	RightID          string  `parquet:"right_id" bigquery:"right_id"`
 	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
+}
+
+// RecordRow is one accepted record after within-source dedupe, in the
+// unified schema: records/, written by every standard-layout run. An
+// incremental run with --sources reads the records of the sources that
+// are not due from the previous run's records/ instead of their feeds.
+type RecordRow struct {
+	Source       string   `parquet:"source,dict" bigquery:"source"`
+	SourceID     string   `parquet:"source_id" bigquery:"source_id"`
+	Title        string   `parquet:"title" bigquery:"title"`
+	Description  string   `parquet:"description" bigquery:"description"`
+	Brand        string   `parquet:"brand,dict" bigquery:"brand"`
+	Manufacturer string   `parquet:"manufacturer,dict" bigquery:"manufacturer"`
+	Category     string   `parquet:"category,dict" bigquery:"category"`
+	Price        *float64 `parquet:"price,optional" bigquery:"price"` // nil when the record has no price
+	Currency     string   `parquet:"currency,dict" bigquery:"currency"`
+	ModelNumber  string   `parquet:"model_number" bigquery:"model_number"`
+	GTIN         string   `parquet:"gtin" bigquery:"gtin"`
+	URL          string   `parquet:"url" bigquery:"url"`
+	UpdatedAt    int64    `parquet:"updated_at,optional,timestamp(microsecond)" bigquery:"updated_at"` // 0 (unknown) is written as null
+	// Fingerprint is Fingerprint(product): equal fingerprints of one
+	// record key in two runs mean its unified fields did not change.
+	Fingerprint string `parquet:"fingerprint" bigquery:"fingerprint"`
+}
+
+// NewRecordRow returns p as a records/ row, with its fingerprint.
+func NewRecordRow(p *Product) RecordRow {
+	r := RecordRow{
+		Source: p.Source, SourceID: p.SourceID, Title: p.Title, Description: p.Description,
+		Brand: p.Brand, Manufacturer: p.Manufacturer, Category: p.Category, Currency: p.Currency,
+		ModelNumber: p.ModelNumber, GTIN: p.GTIN, URL: p.URL, UpdatedAt: p.UpdatedAt,
+		Fingerprint: Fingerprint(p),
+	}
+	if p.HasPrice {
+		r.Price = new(p.Price)
+	}
+	return r
+}
+
+// Product returns the record of a records/ row.
+func (r *RecordRow) Product() Product {
+	p := Product{
+		Source: r.Source, SourceID: r.SourceID, Title: r.Title, Description: r.Description,
+		Brand: r.Brand, Manufacturer: r.Manufacturer, Category: r.Category, Currency: r.Currency,
+		ModelNumber: r.ModelNumber, GTIN: r.GTIN, URL: r.URL, UpdatedAt: r.UpdatedAt,
+	}
+	if r.Price != nil {
+		p.Price, p.HasPrice = *r.Price, true
+	}
+	return p
+}
+
+// ChangeRow is one change of the masters between the previous run and
+// this one: changes/, written by an incremental run (--previous). The
+// events and the rule that keeps ids are documented in package reconcile
+// and in the README ("Incremental runs").
+type ChangeRow struct {
+	RunID string `parquet:"run_id,dict" bigquery:"run_id"`
+	Event string `parquet:"event,dict" bigquery:"event"` // created, updated, merged, split, retired
+	// MasterID is the master in this run; empty for retired.
+	MasterID string `parquet:"master_id" bigquery:"master_id"`
+	// PreviousMasterIDs are the previous run's masters involved, sorted:
+	// the kept id (updated), the absorbed one (merged), those the records
+	// came from (split), the retired one; none for created.
+	PreviousMasterIDs   []string `parquet:"previous_master_ids" bigquery:"previous_master_ids"`
+	RecordCount         int64    `parquet:"record_count" bigquery:"record_count"`                   // members of master_id in this run
+	PreviousRecordCount int64    `parquet:"previous_record_count" bigquery:"previous_record_count"` // members of previous_master_ids in the previous run
+	SharedRecordCount   int64    `parquet:"shared_record_count" bigquery:"shared_record_count"`     // records of previous_master_ids now in master_id
 }

@@ -71,6 +71,7 @@ func TestBigQuerySchemaOfMasterRow(t *testing.T) {
 		"provenance.source STRING NULLABLE",
 		"provenance.source_id STRING NULLABLE",
 		"provenance.rule STRING NULLABLE",
+		"created_generation INTEGER NULLABLE",
 	}
 	if got := describe(s, ""); !slices.Equal(got, want) {
 		t.Errorf("MasterRow schema\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
