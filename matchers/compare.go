@@ -129,84 +129,37 @@ func levenshteinRunes(a, b []rune) int {
 // TokenSetSimilarity returns the Jaccard similarity |A∩B|/|A∪B| of the sets
 // of tokens in a and b (duplicates count once); 0 when either is empty.
 func TokenSetSimilarity(a, b []string) float64 {
-	na, nb, inter := tokenSetCounts(a, b)
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return float64(inter) / float64(na+nb-inter)
+	return jaccard(setCounts(tokenSet(a), tokenSet(b)))
 }
 
 // TokenContainment returns |A∩B|/min(|A|,|B|) over token sets: 1 when one
 // title's tokens all occur in the other, as when one shop's title is a
 // shortened form of the other's. 0 when either is empty.
 func TokenContainment(a, b []string) float64 {
-	na, nb, inter := tokenSetCounts(a, b)
+	return containment(setCounts(tokenSet(a), tokenSet(b)))
+}
+
+func jaccard(na, nb, inter int) float64 {
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return float64(inter) / float64(na+nb-inter)
+}
+
+func containment(na, nb, inter int) float64 {
 	if na == 0 || nb == 0 {
 		return 0
 	}
 	return float64(inter) / float64(min(na, nb))
 }
 
-// tokenSetSmall bounds the quadratic, allocation-free path; titles have
-// 5-30 tokens, descriptions can have hundreds.
-const tokenSetSmall = 64
-
-// tokenSetCounts returns the number of distinct tokens of a and of b and
-// the size of their intersection.
-func tokenSetCounts(a, b []string) (na, nb, inter int) {
-	if len(a) == 0 || len(b) == 0 {
-		return distinctCount(a), distinctCount(b), 0
+// tokenSet returns the sorted distinct token hashes of toks.
+func tokenSet(toks []string) []uint64 {
+	set := make([]uint64, len(toks))
+	for i, t := range toks {
+		set[i] = hashToken(t)
 	}
-	if len(a) > tokenSetSmall || len(b) > tokenSetSmall {
-		set := make(map[string]bool, len(a))
-		for _, t := range a {
-			set[t] = false
-		}
-		na = len(set)
-		for _, t := range b {
-			seen, ok := set[t]
-			if !ok {
-				set[t] = true
-				nb++
-				continue
-			}
-			if !seen {
-				set[t] = true
-				nb++
-				inter++
-			}
-		}
-		return na, nb, inter
-	}
-	for i, t := range a {
-		if indexOf(a[:i], t) >= 0 {
-			continue
-		}
-		na++
-		if indexOf(b, t) >= 0 {
-			inter++
-		}
-	}
-	return na, distinctCount(b), inter
-}
-
-// distinctCount counts distinct tokens; the map path only runs for long
-// token lists, which only the nil/empty shortcut above can send here.
-func distinctCount(a []string) int {
-	if len(a) > tokenSetSmall {
-		set := make(map[string]struct{}, len(a))
-		for _, t := range a {
-			set[t] = struct{}{}
-		}
-		return len(set)
-	}
-	n := 0
-	for i, t := range a {
-		if indexOf(a[:i], t) < 0 {
-			n++
-		}
-	}
-	return n
+	return sortedSet(set)
 }
 
 func indexOf(toks []string, t string) int {

@@ -31,9 +31,11 @@ var Features = []Feature{
 	{"title_tfidf", "cosine of the titles' TF-IDF vectors (rare tokens such as model numbers weigh most)",
 		func(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }},
 	{"title_jaccard", "Jaccard similarity of the title token sets",
-		func(a, b *Prepared) float64 { return TokenSetSimilarity(a.TitleTokens, b.TitleTokens) }},
+		func(a, b *Prepared) float64 { return jaccard(setCounts(a.indexed().titleSet, b.indexed().titleSet)) }},
 	{"title_containment", "share of the smaller title's tokens found in the other",
-		func(a, b *Prepared) float64 { return TokenContainment(a.TitleTokens, b.TitleTokens) }},
+		func(a, b *Prepared) float64 {
+			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
+		}},
 	{"model_agree", "1 when both records have model numbers and one is shared",
 		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Agree) }},
 	{"model_disagree", "1 when both records have model numbers and none is shared",
@@ -92,29 +94,11 @@ func modelVariant(a, b []string) bool {
 // siblings differ exactly there, while the same product described by two
 // shops keeps its numbers and varies its words.
 func numberMismatch(a, b *Prepared) float64 {
-	inter, na, nb := 0, 0, 0
-	for _, t := range a.TitleTokens {
-		if !numericToken(t, a.Models) {
-			continue
-		}
-		na++
-		for _, u := range b.TitleTokens {
-			if u == t {
-				inter++
-				break
-			}
-		}
-	}
-	for _, u := range b.TitleTokens {
-		if numericToken(u, b.Models) {
-			nb++
-		}
-	}
+	na, nb, inter := setCounts(a.indexed().numericSet, b.indexed().numericSet)
 	if na == 0 || nb == 0 {
 		return 0
 	}
-	union := na + nb - inter
-	return 1 - float64(inter)/float64(union)
+	return 1 - jaccard(na, nb, inter)
 }
 
 // numericToken reports whether a title token has a digit and is not one of

@@ -2,6 +2,7 @@ package matchers
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -48,6 +49,28 @@ func TestJaroWinklerLong(t *testing.T) {
 	b := strings.Repeat("sony bravia kdl-52w4100 lcd ", 20)
 	checkSameAsSmetrics(t, a, b)
 	checkSameAsSmetrics(t, a[:jaroStackLen], b[:jaroStackLen+1])
+}
+
+// TestJaroWinklerRandom compares with smetrics across the bit-mask
+// path's boundaries (b of 64 and 128 bytes, windows spanning both words),
+// on a small alphabet so that windows hold many candidates.
+func TestJaroWinklerRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	gen := func(n int) string {
+		buf := make([]byte, n)
+		for i := range buf {
+			buf[i] = "abcde 12"[rng.IntN(8)]
+		}
+		return string(buf)
+	}
+	lengths := []int{1, 2, 3, 31, 63, 64, 65, 100, 127, 128, 129, 200}
+	for _, la := range lengths {
+		for _, lb := range lengths {
+			for range 20 {
+				checkSameAsSmetrics(t, gen(la), gen(lb))
+			}
+		}
+	}
 }
 
 func checkSameAsSmetrics(t *testing.T, a, b string) {

@@ -74,6 +74,7 @@ func Prepare(f Fields, brands *BrandIndex) Prepared {
 		p.Price, p.HasPrice = f.Price, true
 	}
 	p.Currency = strings.ToUpper(strings.TrimSpace(f.Currency))
+	p.index()
 	return p
 }
 

@@ -4,6 +4,8 @@
 // piece is unit-tested and benchmarked on its own.
 package matchers
 
+import "slices"
+
 // Fields are the raw product fields matching looks at. The Beam transforms
 // fill it from the unified record; matchers does not import schemas so that
 // the hot code stays free of I/O dependencies.
@@ -33,6 +35,74 @@ type Prepared struct {
 	HasPrice    bool
 	Currency    string
 	TFIDF       SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
+
+	// Token sets derived from Title and Models by Prepare and Reindex,
+	// so that comparing against many candidates is a merge of two sorted
+	// integer lists: FNV-1a hashes of the distinct title tokens, and of
+	// the distinct title tokens with a digit that are not model numbers.
+	titleSet   []uint64
+	numericSet []uint64
+}
+
+// Reindex recomputes TitleTokens and the derived token sets from Title and
+// Models, for a Prepared rebuilt from its fields (a decoder's output).
+func (p *Prepared) Reindex() {
+	p.TitleTokens = Tokens(p.Title)
+	p.index()
+}
+
+func (p *Prepared) index() {
+	p.titleSet = tokenSet(p.TitleTokens)
+	p.numericSet = nil
+	for _, t := range p.TitleTokens {
+		if numericToken(t, p.Models) {
+			p.numericSet = append(p.numericSet, hashToken(t))
+		}
+	}
+	p.numericSet = sortedSet(p.numericSet)
+}
+
+// indexed returns p's derived sets, computing them for a Prepared that was
+// built by hand rather than by Prepare or Reindex.
+func (p *Prepared) indexed() *Prepared {
+	if p.titleSet != nil || len(p.TitleTokens) == 0 {
+		return p
+	}
+	q := *p
+	q.index()
+	return &q
+}
+
+func hashToken(t string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+func sortedSet(s []uint64) []uint64 {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// setCounts returns the sizes of two sorted sets and of their intersection.
+func setCounts(a, b []uint64) (na, nb, inter int) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	return len(a), len(b), inter
 }
 
 // SparseVector is a sparse vector sorted by Term.

@@ -24,7 +24,7 @@ func (d *IDF) Add(tokens []string) {
 		d.DF = make(map[string]int32)
 	}
 	d.Docs++
-	if len(tokens) > tokenSetSmall {
+	if len(tokens) > 64 { // descriptions: hundreds of tokens; titles take the quadratic path
 		seen := make(map[string]struct{}, len(tokens))
 		for _, t := range tokens {
 			if _, dup := seen[t]; !dup {

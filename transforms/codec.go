@@ -65,7 +65,7 @@ func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
 	if c.Blocks, src, err = decodeStrings(src); err != nil {
 		return nil, err
 	}
-	p.TitleTokens = matchers.Tokens(p.Title)
+	p.Reindex()
 	return src, nil
 }
 
