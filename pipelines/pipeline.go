@@ -84,6 +84,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
 		OnePerSource: cfg.Matching.Clustering.OnePerSource,
 	}, edges)
+	transforms.CountDuplicates(s, shards, survivors, assignments)
 	priorities := map[string]int{}
 	for name, src := range cfg.Sources {
 		priorities[name] = src.Priority

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -43,6 +44,7 @@ type harmonizeFn struct {
 	read     sourceCounters
 	accepted sourceCounters
 	rejected sourceCounters
+	duration durationHistogram
 }
 
 func (fn *harmonizeFn) Setup() error {
@@ -60,10 +62,12 @@ func (fn *harmonizeFn) Setup() error {
 }
 
 func (fn *harmonizeFn) ProcessElement(ctx context.Context, r SourceRecord, accept func(schemas.Product), reject func(schemas.RejectRow), _ func(SourceTally)) error {
+	start := time.Now()
 	fn.read.inc(ctx, r.Source, 1)
 	t := fn.tally(r.Source)
 	t.Read++
 	p, err := fn.harmonize(r)
+	fn.duration.observe(ctx, r.Source, time.Duration(r.ReadNanos)+time.Since(start))
 	if err != nil {
 		fn.rejected.inc(ctx, r.Source, 1)
 		t.Rejected++

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -41,6 +42,7 @@ type SourceRecord struct {
 	Raw         string
 	Position    string
 	DecodeError string // non-empty when the reader could not decode the record
+	ReadNanos   int64  // time the reader spent on this record; see DurationNamespace
 }
 
 // Read expands every source of cfg into read tasks (files matched by each
@@ -143,12 +145,15 @@ type readTaskFn struct {
 func (fn *readTaskFn) ProcessElement(ctx context.Context, t ReadTask, emit func(SourceRecord)) error {
 	src := fn.Config.Sources[t.Source]
 	src.Name = t.Source
+	last := time.Now() // when the reader resumed: time spent downstream is not the reader's
 	send := func(r schemas.RawRecord) error {
-		rec := SourceRecord{Source: t.Source, Fields: r.Fields, Raw: r.Raw, Position: r.Position}
+		rec := SourceRecord{Source: t.Source, Fields: r.Fields, Raw: r.Raw, Position: r.Position,
+			ReadNanos: int64(time.Since(last))}
 		if r.Err != nil {
 			rec.DecodeError = r.Err.Error()
 		}
 		emit(rec)
+		last = time.Now()
 		return nil
 	}
 	if src.Type == "rest_api" {
