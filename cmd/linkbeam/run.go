@@ -31,6 +31,9 @@ var (
 	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all")
 	cpuProfile    = flag.String("cpuprofile", "", "write a CPU profile of this process (the whole job on prism) to this file")
 	memProfile    = flag.String("memprofile", "", "write a heap profile of this process to this file when the job ends")
+	metricsFile   = flag.String("metrics_file", "", "when the job ends, write its Prometheus metrics to this local file (text format, replaced atomically; for node_exporter's textfile collector, name it *.prom)")
+	metricsPush   = flag.String("metrics_pushgateway", "", "when the job ends, push its Prometheus metrics to this Pushgateway URL (job linkbeam, grouped by config name)")
+	metricsAddr   = flag.String("metrics_addr", "", "serve Prometheus /metrics on this address (host:port) while the command runs: process metrics during the job, the job's metrics once it ends")
 )
 
 func runCmd(args []string) error {
@@ -61,6 +64,16 @@ func runCmd(args []string) error {
 	if err := pipelines.Build(s, cfg, opts); err != nil {
 		return err
 	}
+	outputs := metricsOutputs{File: *metricsFile, Pushgateway: *metricsPush, Config: configName(*configFlag)}
+	if *metricsAddr != "" {
+		srv, err := serveMetrics(*metricsAddr)
+		if err != nil {
+			return err
+		}
+		defer srv.close()
+		fmt.Fprintf(os.Stderr, "serving metrics on http://%s/metrics\n", srv.addr)
+		outputs.Server = srv
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -86,10 +99,16 @@ func runCmd(args []string) error {
 		fmt.Fprintln(os.Stderr, "job submitted")
 		return nil
 	}
-	sum := pipelines.Summarize(res.Metrics().AllMetrics())
+	all := res.Metrics().AllMetrics()
+	sum := pipelines.Summarize(all)
 	sum.Wall = time.Since(start)
 	sum.Write(os.Stdout)
-	return sum.Check()
+	checkErr := sum.Check()
+	var success time.Time
+	if checkErr == nil {
+		success = time.Now()
+	}
+	return errors.Join(checkErr, outputs.publish(ctx, all, sum.Wall, success))
 }
 
 func writeHeapProfile(path string) error {
