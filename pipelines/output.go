@@ -34,6 +34,17 @@ func ReadPairs(ctx context.Context, dir string) ([]schemas.PairRow, error) {
 	return readRows[schemas.PairRow](ctx, dir, transforms.PairsDir)
 }
 
+// ReadRecords reads the records/ of a committed output: every accepted
+// record after within-source dedupe, with its fingerprint.
+func ReadRecords(ctx context.Context, dir string) ([]schemas.RecordRow, error) {
+	return readRows[schemas.RecordRow](ctx, dir, transforms.RecordsDir)
+}
+
+// ReadChanges reads the change events of an incremental run (--previous).
+func ReadChanges(ctx context.Context, dir string) ([]schemas.ChangeRow, error) {
+	return readRows[schemas.ChangeRow](ctx, dir, transforms.ChangesDir)
+}
+
 func readRows[T any](ctx context.Context, dir, sub string) ([]T, error) {
 	fs, err := filesystem.New(ctx, dir)
 	if err != nil {

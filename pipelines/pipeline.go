@@ -20,6 +20,11 @@ type Options struct {
 	RunID   string          // names the staging folder of this run
 	Model   *matchers.Model // the match model; see LoadModel
 	Sources []string        // sources to read; empty means all
+	// Previous is a previous run's committed output directory: master ids
+	// persist from it, changes/ lists what changed, and with Sources the
+	// other sources' records are reused from its records/ (README:
+	// "Incremental runs").
+	Previous string
 	// RunDate is the run's date: the raw/ partition of the lake layout and
 	// the BigQuery partition replaced. Zero means today (UTC) at launch.
 	RunDate time.Time
@@ -33,7 +38,7 @@ type Options struct {
 //	Read → Harmonize → Dedupe → Block → Score → Cluster → Survive → Write → Commit
 //	          └────────────── rejected ──────────────────────────→ Write ┘
 //
-// Output lands in opts.Output/{masters,links,rejected} (or the lake
+// Output lands in opts.Output/{masters,links,rejected,records,changes} (or the lake
 // layout's folders, see transforms/lake.go) only when the whole job has
 // succeeded; then the BigQuery sink, when configured (see resolveOutput),
 // loads it.
@@ -70,9 +75,14 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		return err
 	}
 	staging := out + "/.staging-" + opts.RunID
+	inc, err := newIncremental(cfg, opts, names)
+	if err != nil {
+		return err
+	}
 
 	records := transforms.Read(s, cfg, names)
 	accepted, rejected, tallies := transforms.Harmonize(s, cfg, records)
+	accepted = inc.addReused(s, accepted)
 	survivors := transforms.Dedupe(s, accepted, shards)
 	candidates, idf := transforms.Block(s, cfg, survivors, shards)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
@@ -92,6 +102,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	masters := transforms.Survive(s, transforms.SurviveOptions{
 		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards,
 	}, survivors, assignments)
+	masters, extra := inc.reconcile(s, staging, cfg.Output.Compression, masters)
 	var written beam.PCollection
 	plan := transforms.StandardPlan
 	if cfg.Output.Layout == schemas.LayoutLake {
@@ -101,9 +112,10 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		plan = transforms.LakePlan(names, runDate)
 	} else {
 		written = transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
+		extra = append(extra, transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors))
 	}
 	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
-	written = beam.Flatten(s, written, writtenRejects)
+	written = beam.Flatten(s, append([]beam.PCollection{written, writtenRejects}, extra...)...)
 	if cfg.Output.WritePairs {
 		written = beam.Flatten(s, written, transforms.WritePairs(s, staging, cfg.Output.Compression, pairs))
 	}

@@ -10,12 +10,15 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
 
+	"github.com/linkbeam/linkbeam/reconcile"
 	"github.com/linkbeam/linkbeam/transforms"
 )
 
-// SourceCounts account for every record of one source.
+// SourceCounts account for every record of one source. Reused are the
+// records an incremental run took from the previous output instead of
+// reading the source (--sources with --previous); they are linked too.
 type SourceCounts struct {
-	Read, Accepted, Rejected, Superseded, Linked int64
+	Read, Accepted, Rejected, Superseded, Linked, Reused int64
 }
 
 // Summary is what a run did, built from its Beam metrics.
@@ -27,7 +30,10 @@ type Summary struct {
 	Masters        int64
 	MultiMasters   int64 // masters that merge two or more records
 	MaxClusterSize int64
-	Wall           time.Duration
+	// Changes counts the change events of an incremental run by kind
+	// (reconcile.Created, ...); nil without --previous.
+	Changes map[string]int64
+	Wall    time.Duration
 }
 
 // Summarize reads a finished run's metrics.
@@ -52,8 +58,17 @@ func Summarize(res metrics.QueryResults) Summary {
 				sc.Superseded += v
 			case transforms.MetricLinked:
 				sc.Linked += v
+			case transforms.MetricReused:
+				sc.Reused += v
 			}
 			sum.Sources[source] = sc
+			continue
+		}
+		if kind, ok := strings.CutPrefix(c.Name(), transforms.MetricChangesPrefix); ok {
+			if sum.Changes == nil {
+				sum.Changes = map[string]int64{}
+			}
+			sum.Changes[kind] += v
 			continue
 		}
 		switch c.Name() {
@@ -78,7 +93,7 @@ func Summarize(res metrics.QueryResults) Summary {
 }
 
 // Check verifies that every record read is accounted for: per source,
-// read = accepted + rejected and accepted = linked + superseded.
+// read = accepted + rejected and accepted + reused = linked + superseded.
 func (s Summary) Check() error {
 	var errs []error
 	for _, name := range s.sourceNames() {
@@ -87,9 +102,9 @@ func (s Summary) Check() error {
 			errs = append(errs, fmt.Errorf("source %s: read %d != accepted %d + rejected %d",
 				name, c.Read, c.Accepted, c.Rejected))
 		}
-		if c.Accepted != c.Linked+c.Superseded {
-			errs = append(errs, fmt.Errorf("source %s: accepted %d != linked %d + superseded %d",
-				name, c.Accepted, c.Linked, c.Superseded))
+		if c.Accepted+c.Reused != c.Linked+c.Superseded {
+			errs = append(errs, fmt.Errorf("source %s: accepted %d + reused %d != linked %d + superseded %d",
+				name, c.Accepted, c.Reused, c.Linked, c.Superseded))
 		}
 	}
 	return errors.Join(errs...)
@@ -119,9 +134,25 @@ func (s Summary) Write(w io.Writer) {
 		total.Linked += c.Linked
 	}
 	fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", "total", total.Read, total.Accepted, total.Rejected, total.Superseded, total.Linked)
+	var reused []string
+	for _, name := range s.sourceNames() {
+		if n := s.Sources[name].Reused; n > 0 {
+			reused = append(reused, fmt.Sprintf("%s %d", name, n))
+		}
+	}
+	if len(reused) > 0 {
+		fmt.Fprintf(w, "reused from the previous run (linked, not read): %s\n", strings.Join(reused, ", "))
+	}
 	fmt.Fprintf(w, "candidate pairs %d, scored %d, matched %d\n", s.CandidatePairs, s.ScoredPairs, s.MatchedPairs)
 	fmt.Fprintf(w, "masters %d (%d merge duplicates; %d cross-source duplicates found; largest cluster %d)\n",
 		s.Masters, s.MultiMasters, total.Linked-s.Masters, s.MaxClusterSize)
+	if s.Changes != nil {
+		var parts []string
+		for _, kind := range reconcile.Kinds {
+			parts = append(parts, fmt.Sprintf("%d %s", s.Changes[kind], kind))
+		}
+		fmt.Fprintf(w, "changes since the previous run: %s\n", strings.Join(parts, ", "))
+	}
 	if s.Wall > 0 {
 		fmt.Fprintf(w, "wall time %s\n", s.Wall.Round(time.Millisecond))
 	}

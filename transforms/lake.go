@@ -52,11 +52,11 @@ type LakeOptions struct {
 // LakePlan is the commit of a lake-layout run that read sources on
 // runDate: it replaces those sources' raw/ partitions of that date,
 // processed/, curated/, links/, rejected/ and pairs/, and retires the
-// standard layout's masters/.
+// standard layout's masters/, records/ and changes/.
 func LakePlan(sources []string, runDate string) CommitPlan {
 	plan := CommitPlan{
 		Publish: []string{ProcessedDir, CuratedDir, LinksDir, RejectedDir, PairsDir},
-		Retire:  []string{MastersDir},
+		Retire:  []string{MastersDir, RecordsDir, ChangesDir},
 	}
 	for _, src := range sources {
 		plan.Publish = append(plan.Publish, RawPartition(src, runDate))

@@ -11,13 +11,17 @@ const Namespace = "linkbeam"
 
 // Per-source counters are named "<stage>/<source>"; together they carry the
 // accounting invariants: read = accepted + rejected and
-// accepted = linked + superseded.
+// accepted + reused = linked + superseded.
 const (
 	MetricRead       = "read"
 	MetricAccepted   = "accepted"
 	MetricRejected   = "rejected"
 	MetricSuperseded = "superseded"
 	MetricLinked     = "linked"
+	// MetricReused counts the records an incremental run took from the
+	// previous run's records/ instead of reading the source (see
+	// ReadPrevious); they are linked like accepted ones.
+	MetricReused = "reused"
 )
 
 // Job-wide counters.
@@ -30,6 +34,10 @@ const (
 	MetricMultiClusters  = "multi_member_masters" // masters merging two or more records
 	MetricClusterSize    = "cluster_size"         // distribution over masters
 )
+
+// MetricChangesPrefix prefixes the job-wide counter of each change event
+// kind of an incremental run: "changes_created", "changes_merged", ...
+const MetricChangesPrefix = "changes_"
 
 // SourceCounter names a per-source counter.
 func SourceCounter(stage, source string) string { return stage + "/" + source }

@@ -28,7 +28,8 @@ var (
 	outputFlag    = flag.String("output", "", "output directory: local path, gs:// or s3:// URL")
 	modelFlag     = flag.String("model", "", "match model (model.json); overrides matching.model in the config")
 	thresholdFlag = flag.Float64("threshold", 0, "match probability threshold; overrides the config and the model")
-	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all")
+	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all. With --previous the others' records are reused from it")
+	previousFlag  = flag.String("previous", "", "a previous run's output directory (local, gs://, s3://; usually --output itself): keep its master ids, write changes/")
 	cpuProfile    = flag.String("cpuprofile", "", "write a CPU profile of this process (the whole job on prism) to this file")
 	memProfile    = flag.String("memprofile", "", "write a heap profile of this process to this file when the job ends")
 	metricsFile   = flag.String("metrics_file", "", "when the job ends, write its Prometheus metrics to this local file (text format, replaced atomically; for node_exporter's textfile collector, name it *.prom)")
@@ -59,7 +60,11 @@ func runCmd(args []string) error {
 	}
 	if *sourcesFlag != "" {
 		opts.Sources = strings.Split(*sourcesFlag, ",")
+		if *previousFlag == "" {
+			fmt.Fprintf(os.Stderr, "note: --sources without --previous: the masters will cover %s only\n", *sourcesFlag)
+		}
 	}
+	opts.Previous = strings.TrimRight(*previousFlag, "/")
 	p, s := beam.NewPipelineWithRoot()
 	if err := pipelines.Build(s, cfg, opts); err != nil {
 		return err

@@ -1,0 +1,67 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
+)
+
+// incremental is what Options.Previous adds to Build (README:
+// "Incremental runs"): the records of the sources that are not due come
+// from the previous output's records/, and the masters keep the previous
+// ids (transforms.Reconcile), with the changes in changes/. A nil
+// *incremental is a run without --previous and adds nothing.
+type incremental struct {
+	previous string
+	runID    string
+	reuse    []string // sources whose records come from previous/records/
+}
+
+// newIncremental validates opts.Previous against the config and checks the
+// previous output at launch. due are the sources this run reads.
+func newIncremental(cfg *schemas.Config, opts Options, due []string) (*incremental, error) {
+	if opts.Previous == "" {
+		return nil, nil
+	}
+	if cfg.Output.Layout == schemas.LayoutLake {
+		return nil, fmt.Errorf("pipelines: --previous needs the standard output layout (masters/, records/); output.layout is lake")
+	}
+	inc := &incremental{previous: strings.TrimRight(opts.Previous, "/"), runID: opts.RunID}
+	if len(opts.Sources) > 0 {
+		for _, name := range cfg.SourceNames() {
+			if !slices.Contains(due, name) {
+				inc.reuse = append(inc.reuse, name)
+			}
+		}
+	}
+	if err := transforms.CheckPrevious(context.Background(), inc.previous, len(inc.reuse) > 0); err != nil {
+		return nil, fmt.Errorf("pipelines: %w", err)
+	}
+	return inc, nil
+}
+
+// addReused returns the PCollection<schemas.Product> of accepted records
+// with the reused ones added.
+func (inc *incremental) addReused(s beam.Scope, accepted beam.PCollection) beam.PCollection {
+	if inc == nil || len(inc.reuse) == 0 {
+		return accepted
+	}
+	return beam.Flatten(s, accepted, transforms.ReadPrevious(s, inc.previous, inc.reuse))
+}
+
+// reconcile gives the PCollection<transforms.MasterShard> from Survive the
+// previous ids and writes changes/ under staging. It returns the
+// reconciled masters and the written paths (none without --previous).
+func (inc *incremental) reconcile(s beam.Scope, staging, compression string, masters beam.PCollection) (beam.PCollection, []beam.PCollection) {
+	if inc == nil {
+		return masters, nil
+	}
+	masters, changes := transforms.Reconcile(s, transforms.ReconcileOptions{Previous: inc.previous, RunID: inc.runID}, masters)
+	return masters, []beam.PCollection{transforms.WriteChanges(s, staging, compression, changes)}
+}

@@ -1,0 +1,373 @@
+package pipelines
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+
+	"github.com/linkbeam/linkbeam/reconcile"
+	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
+)
+
+// copyDemo copies testdata/demo.yaml and testdata/demo/ into a temporary
+// folder, applies edit to each data file's text (by base name), and
+// returns the copied config's path.
+func copyDemo(t *testing.T, edit map[string]func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "demo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cp := func(from, to string, edit func(string) string) {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if edit != nil {
+			data = []byte(edit(string(data)))
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cp(demoConfig, filepath.Join(dir, "demo.yaml"), nil)
+	files, _ := filepath.Glob("../testdata/demo/*")
+	for _, f := range files {
+		cp(f, filepath.Join(dir, "demo", filepath.Base(f)), edit[filepath.Base(f)])
+	}
+	return filepath.Join(dir, "demo.yaml")
+}
+
+// editLines rewrites the lines of a text file: change returns the new
+// line, or "" to delete it; extra lines are appended.
+func editLines(change func(line string) string, extra ...string) func(string) string {
+	return func(text string) string {
+		var out []string
+		for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			if line = change(line); line != "" {
+				out = append(out, line)
+			}
+		}
+		return strings.Join(append(out, extra...), "\n") + "\n"
+	}
+}
+
+func linkMap(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	links, err := ReadLinks(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, l := range links {
+		m[schemas.RecordKey(l.Source, l.SourceID)] = l.MasterID
+	}
+	return m
+}
+
+func changesOf(t *testing.T, dir string) []string {
+	t.Helper()
+	rows, err := ReadChanges(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		out = append(out, changeString(r))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func changeString(r schemas.ChangeRow) string {
+	return fmt.Sprintf("%s %s %v records %d previous %d shared %d run %s", r.Event, r.MasterID,
+		r.PreviousMasterIDs, r.RecordCount, r.PreviousRecordCount, r.SharedRecordCount, r.RunID)
+}
+
+// files reads every file of the given output folders.
+func files(t *testing.T, dir string, subs ...string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, sub := range subs {
+		paths, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
+		for _, p := range paths {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Join(sub, filepath.Base(p))] = string(data)
+		}
+	}
+	return out
+}
+
+func assertSameFiles(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	if len(want) == 0 {
+		t.Fatalf("%s: no files", what)
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: %s missing", what, name)
+		} else if g != want[name] {
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: %s is new", what, name)
+		}
+	}
+}
+
+// The demo, then the demo with an edited title, a newer version of a
+// record, a cross-source duplicate of a singleton, a new product and two
+// deleted records, with --previous: ids persist and each change is one
+// event. A third run on the same input, in place, changes nothing.
+func TestIncrementalRun(t *testing.T) {
+	ctx := context.Background()
+	cfg, opts := loadDemo(t)
+	dirA := opts.Output
+	opts.RunID = "run1"
+	sumA, err := runJob(t, cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumA.Changes != nil {
+		t.Errorf("a run without --previous counts changes: %v", sumA.Changes)
+	}
+	if rows, err := ReadChanges(ctx, dirA); err != nil || len(rows) != 0 {
+		t.Errorf("a run without --previous wrote changes: %v, %v", rows, err)
+	}
+	records, err := ReadRecords(ctx, dirA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(records)) != sumA.Linked() {
+		t.Errorf("records/ has %d rows, %d records linked", len(records), sumA.Linked())
+	}
+	fingerprintA := map[string]string{}
+	for _, r := range records {
+		p := r.Product()
+		if r.Fingerprint != schemas.Fingerprint(&p) {
+			t.Errorf("records/ %s: fingerprint %s, the record's is %s", p.Key(), r.Fingerprint, schemas.Fingerprint(&p))
+		}
+		fingerprintA[p.Key()] = r.Fingerprint
+	}
+	a := linkMap(t, dirA)
+
+	const newProduct = `{"product_id": "SHP-1040", "product_name": "Garmin Forerunner 265 GPS Running Smartwatch, Black", "brand": "Garmin", "cost": "$449.99", "product_category": "Wearables", "mpn": "010-02810-00", "ean": "0753759312373", "link": "https://shop.example.com/p/SHP-1040", "updated": "2024-06-01T10:00:00Z"}`
+	cfgPath := copyDemo(t, map[string]func(string) string{
+		"products_v1.jsonl": editLines(func(line string) string {
+			if strings.Contains(line, `"SHP-1002"`) {
+				return strings.Replace(line, `Smart TV (2023)`, `Smart TV (2023 model)`, 1)
+			}
+			return line
+		}, newProduct),
+		"items_v2.csv": editLines(func(line string) string {
+			if strings.HasPrefix(line, "20428,") || strings.HasPrefix(line, "20413,") {
+				return "" // deleted: a canon camera (shared with the shop), jbl (a singleton)
+			}
+			return line
+		},
+			`20450,Samsung Galaxy Buds2 Pro Earbuds Graphite,219.00,Headphones,Samsung,SM-R510NZAAXAR,8806094933215,20/06/2024 10:00`,
+			`20403,"LG OLED65C3 65"" OLED evo 4K TV",1999.99,TV & Video,LG Electronics,OLED65C3,,20/06/2024 08:00`),
+	})
+	cfgB, _, err := Prepare(ctx, cfgPath, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	optsB := opts
+	optsB.Output, optsB.Previous, optsB.RunID = t.TempDir(), dirA, "run2"
+	sumB, err := runJob(t, cfgB, optsB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sumB.Check(); err != nil {
+		t.Errorf("accounting: %v", err)
+	}
+	b := linkMap(t, optsB.Output)
+
+	// The expectations follow run A's clusters; the premises are checked.
+	size := map[string]int64{}
+	for _, id := range a {
+		size[id]++
+	}
+	samsung, buds, lg, canon, jbl := a["shop:SHP-1002"], a["shop:SHP-1030"], a["marketplace:20403"], a["marketplace:20428"], a["marketplace:20413"]
+	if a["shop:SHP-1028"] != canon || canon != transforms.MasterID("marketplace:20428") || size[jbl] != 1 || a["marketplace:20402"] != samsung {
+		t.Fatalf("the demo clusters changed: canon R50 %s and %s, jbl %d records, samsung 65 %s and %s",
+			canon, a["shop:SHP-1028"], size[jbl], samsung, a["marketplace:20402"])
+	}
+	if got, want := sumB.Sources["marketplace"].Superseded, sumA.Sources["marketplace"].Superseded+1; got != want {
+		t.Errorf("marketplace superseded %d, want %d (the newer 20403)", got, want)
+	}
+	created := transforms.MasterID("shop:SHP-1040")
+	updated := func(id string, records, previous, shared int64) string {
+		return changeString(schemas.ChangeRow{Event: reconcile.Updated, MasterID: id, PreviousMasterIDs: []string{id},
+			RecordCount: records, PreviousRecordCount: previous, SharedRecordCount: shared, RunID: "run2"})
+	}
+	want := []string{
+		updated(samsung, size[samsung], size[samsung], size[samsung]), // title edited
+		updated(lg, size[lg], size[lg], size[lg]),                     // newer version, lower price
+		updated(buds, size[buds]+1, size[buds], size[buds]),           // a duplicate in another source
+		updated(canon, size[canon]-1, size[canon], size[canon]-1),     // a member deleted
+		changeString(schemas.ChangeRow{Event: reconcile.Retired, PreviousMasterIDs: []string{jbl}, PreviousRecordCount: 1, RunID: "run2"}),
+		changeString(schemas.ChangeRow{Event: reconcile.Created, MasterID: created, RecordCount: 1, RunID: "run2"}),
+	}
+	slices.Sort(want)
+	if got := changesOf(t, optsB.Output); !slices.Equal(got, want) {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantCounts := map[string]int64{reconcile.Created: 1, reconcile.Updated: 4, reconcile.Merged: 0, reconcile.Split: 0, reconcile.Retired: 1}
+	if !maps.Equal(sumB.Changes, wantCounts) {
+		t.Errorf("summary changes %v, want %v", sumB.Changes, wantCounts)
+	}
+	// Every record of both runs keeps its master: the buds' master keeps
+	// the shop's id though the marketplace record is now its smallest
+	// member, and the canon's keeps the id of its deleted record.
+	if b["marketplace:20450"] != buds || transforms.MasterID("marketplace:20450") == buds {
+		t.Errorf("the new buds duplicate is in %s, want the shop record's master %s", b["marketplace:20450"], buds)
+	}
+	if b["shop:SHP-1040"] != created {
+		t.Errorf("the new product is in %s, want %s", b["shop:SHP-1040"], created)
+	}
+	for key, id := range a {
+		if nid, ok := b[key]; ok && nid != id {
+			t.Errorf("%s moved from %s to %s", key, id, nid)
+		}
+	}
+	mastersB, err := ReadMasters(ctx, optsB.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mastersB {
+		if want := int64(0); m.MasterID == created {
+			want = 1
+			if m.CreatedGeneration != want {
+				t.Errorf("created master %s: generation %d, want %d", m.MasterID, m.CreatedGeneration, want)
+			}
+		} else if m.CreatedGeneration != want {
+			t.Errorf("kept master %s: generation %d, want %d", m.MasterID, m.CreatedGeneration, want)
+		}
+	}
+	// records/ tells the edited records from the others.
+	recordsB, err := ReadRecords(ctx, optsB.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed []string
+	for _, r := range recordsB {
+		if k := schemas.RecordKey(r.Source, r.SourceID); fingerprintA[k] != r.Fingerprint {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	if want := []string{"marketplace:20403", "marketplace:20450", "shop:SHP-1002", "shop:SHP-1040"}; !slices.Equal(changed, want) {
+		t.Errorf("records with a new fingerprint: %v, want %v", changed, want)
+	}
+
+	// Unchanged input, in place (--previous = --output): no events, the
+	// same masters, links and records.
+	before := files(t, optsB.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir)
+	optsC := optsB
+	optsC.Previous, optsC.RunID = optsB.Output, "run3"
+	sumC, err := runJob(t, cfgB, optsC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := changesOf(t, optsC.Output); len(got) != 0 {
+		t.Errorf("unchanged input gives changes:\n%s", strings.Join(got, "\n"))
+	}
+	for kind, n := range sumC.Changes {
+		if n != 0 {
+			t.Errorf("unchanged input counts %d %s", n, kind)
+		}
+	}
+	assertSameFiles(t, "rerun on unchanged input", files(t, optsC.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), before)
+}
+
+// --sources shop --previous DIR reads the shop's feed and reuses the
+// other sources' records from DIR/records/: the masters are those of a
+// full run.
+func TestIncrementalRunDueSources(t *testing.T) {
+	ctx := context.Background()
+	cfg, opts := loadDemo(t)
+	sumA, err := runJob(t, cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := files(t, opts.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir)
+
+	due := opts
+	due.Output, due.Previous, due.Sources, due.RunID = t.TempDir(), opts.Output, []string{"shop"}, "due"
+	sum, err := runJob(t, cfg, due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sum.Check(); err != nil {
+		t.Errorf("accounting: %v", err)
+	}
+	for _, name := range cfg.SourceNames() {
+		c, ca := sum.Sources[name], sumA.Sources[name]
+		if name == "shop" {
+			if c.Read != ca.Read || c.Reused != 0 {
+				t.Errorf("due source shop: read %d, reused %d; want read %d, reused 0", c.Read, c.Reused, ca.Read)
+			}
+			continue
+		}
+		if c.Read != 0 || c.Reused != ca.Linked || c.Linked != ca.Linked {
+			t.Errorf("source %s not due: read %d, reused %d, linked %d; want 0, %d, %d", name, c.Read, c.Reused, c.Linked, ca.Linked, ca.Linked)
+		}
+	}
+	assertSameFiles(t, "due sources only", files(t, due.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), full)
+	if rows, err := ReadChanges(ctx, due.Output); err != nil || len(rows) != 0 {
+		t.Errorf("changes %v, %v; want none", rows, err)
+	}
+}
+
+func TestIncrementalRunChecksPrevious(t *testing.T) {
+	cfg, opts := loadDemo(t)
+	opts.Previous = t.TempDir() // no _SUCCESS
+	if err := buildOnly(cfg, opts); err == nil || !strings.Contains(err.Error(), "not a committed linkbeam output") {
+		t.Errorf("--previous of an empty folder: %v", err)
+	}
+
+	// An output without records/ (an older release) can keep ids but not
+	// stand in for sources that are not read.
+	old := t.TempDir()
+	for _, f := range []string{transforms.SuccessMarker, "links/part-00000.parquet"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(old, f)), 0o755)
+		if err := os.WriteFile(filepath.Join(old, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.Previous = old
+	if err := buildOnly(cfg, opts); err != nil {
+		t.Errorf("--previous of an output without records/: %v", err)
+	}
+	opts.Sources = []string{"shop"}
+	if err := buildOnly(cfg, opts); err == nil || !strings.Contains(err.Error(), "no records/") {
+		t.Errorf("--sources with --previous of an output without records/: %v", err)
+	}
+
+	lake := *cfg
+	lake.Output.Layout = schemas.LayoutLake
+	opts.Sources = nil
+	if err := buildOnly(&lake, opts); err == nil || !strings.Contains(err.Error(), "standard output layout") {
+		t.Errorf("--previous with the lake layout: %v", err)
+	}
+}
+
+// buildOnly builds the job without running it.
+func buildOnly(cfg *schemas.Config, opts Options) error {
+	_, s := beam.NewPipelineWithRoot()
+	return Build(s, cfg, opts)
+}

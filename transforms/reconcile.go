@@ -1,0 +1,286 @@
+package transforms
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/reconcile"
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func init() {
+	register.Function1x1(summarizeMasters)
+	register.DoFn5x1[context.Context, []byte, func(*[]byte) bool, func([]byte), func(ChangeShard), error](&reconcileFn{})
+	register.DoFn3x1[MasterShard, func(*[]byte) bool, func(MasterShard), error](&applyIDsFn{})
+	register.DoFn3x1[context.Context, ChangeShard, func(string), error](&writeChangesFn{})
+	register.Emitter1[MasterShard]()
+	register.Emitter1[ChangeShard]()
+}
+
+// ChangesDir holds the change events of an incremental run.
+const ChangesDir = "changes"
+
+// ChangeShard is the change events of a run, written to one file.
+type ChangeShard struct {
+	Rows []schemas.ChangeRow
+}
+
+// ReconcileOptions configure Reconcile.
+type ReconcileOptions struct {
+	Previous string // the previous run's committed output directory
+	RunID    string // written into every change row
+}
+
+// Reconcile gives this run's masters the ids of the previous run's masters
+// they descend from (reconcile.Reconcile has the rule) and lists the
+// changes. The previous links/ and masters/ and one summary per master of
+// this run (id, fingerprint, member keys) meet on one worker, like the
+// clustering: up to a few million masters fit in its memory. Only the
+// ids that change (and the generations of kept ids) travel back, as a side
+// input.
+//
+// It takes the PCollection<MasterShard> from Survive and returns the
+// PCollection<MasterShard> with reconciled ids and generations, and a
+// singleton PCollection<ChangeShard> of the change events for
+// WriteChanges. Event counts are the counters MetricChangesPrefix+kind.
+func Reconcile(s beam.Scope, opts ReconcileOptions, masters beam.PCollection) (reconciled, changes beam.PCollection) {
+	s = s.Scope("linkbeam.Reconcile")
+	summaries := beam.ParDo(s, summarizeMasters, masters)
+	// An impulse, not a GroupByKey: reconciliation runs (and retires every
+	// previous master) even when this run has no master at all.
+	plan, changes := beam.ParDo2(s, &reconcileFn{Options: opts}, beam.Impulse(s), beam.SideInput{Input: summaries})
+	reconciled = beam.ParDo(s, &applyIDsFn{}, masters, beam.SideInput{Input: plan})
+	return reconciled, changes
+}
+
+// summarizeMasters packs each master of a shard as its clustering id,
+// its fingerprint and its member keys.
+func summarizeMasters(ms MasterShard) []byte {
+	members := map[string][]string{}
+	for _, l := range ms.Links {
+		members[l.MasterID] = append(members[l.MasterID], schemas.RecordKey(l.Source, l.SourceID))
+	}
+	var out []byte
+	for i := range ms.Masters {
+		m := &ms.Masters[i]
+		out = schemas.AppendString(out, m.MasterID)
+		out = schemas.AppendString(out, schemas.MasterFingerprint(m))
+		keys := members[m.MasterID]
+		out = binary.AppendUvarint(out, uint64(len(keys)))
+		for _, k := range keys {
+			out = schemas.AppendString(out, k)
+		}
+	}
+	return out
+}
+
+func decodeSummaries(src []byte, into []reconcile.Cluster) ([]reconcile.Cluster, error) {
+	for len(src) > 0 {
+		var c reconcile.Cluster
+		var err error
+		if c.ID, src, err = schemas.DecodeString(src); err != nil {
+			return nil, err
+		}
+		if c.Fingerprint, src, err = schemas.DecodeString(src); err != nil {
+			return nil, err
+		}
+		n, k := binary.Uvarint(src)
+		if k <= 0 || n > uint64(len(src)) {
+			return nil, schemas.ErrCorruptBatch
+		}
+		src = src[k:]
+		c.Members = make([]string, n)
+		for i := range c.Members {
+			if c.Members[i], src, err = schemas.DecodeString(src); err != nil {
+				return nil, err
+			}
+		}
+		into = append(into, c)
+	}
+	return into, nil
+}
+
+type reconcileFn struct {
+	Options ReconcileOptions
+}
+
+func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, batches func(*[]byte) bool, emitPlan func([]byte), emitChanges func(ChangeShard)) error {
+	var clusters []reconcile.Cluster
+	var batch []byte
+	for batches(&batch) {
+		var err error
+		if clusters, err = decodeSummaries(batch, clusters); err != nil {
+			return fmt.Errorf("reconcile: %w", err)
+		}
+	}
+	prev, err := loadPrevious(ctx, fn.Options.Previous)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	res, err := reconcile.Reconcile(prev, clusters)
+	if err != nil {
+		return fmt.Errorf("reconcile with %s: %w", fn.Options.Previous, err)
+	}
+	emitPlan(encodePlan(res))
+	out := ChangeShard{Rows: make([]schemas.ChangeRow, len(res.Events))}
+	counts := map[string]int64{}
+	for i, e := range res.Events {
+		out.Rows[i] = schemas.ChangeRow{RunID: fn.Options.RunID, Event: e.Kind, MasterID: e.MasterID,
+			PreviousMasterIDs: e.PreviousIDs, RecordCount: e.Records,
+			PreviousRecordCount: e.PreviousRecords, SharedRecordCount: e.SharedRecords}
+		counts[e.Kind]++
+	}
+	for _, kind := range reconcile.Kinds { // zeros too: "nothing changed" is a result
+		beam.NewCounter(Namespace, MetricChangesPrefix+kind).Inc(ctx, counts[kind])
+	}
+	emitChanges(out)
+	return nil
+}
+
+// loadPrevious reads what reconciliation needs of a committed output: its
+// links and, per master, its generation and fingerprint.
+func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
+	links, err := readPrevious[schemas.LinkRow](ctx, dir, LinksDir)
+	if err != nil {
+		return reconcile.Previous{}, err
+	}
+	masters, err := readPrevious[schemas.MasterRow](ctx, dir, MastersDir)
+	if err != nil {
+		return reconcile.Previous{}, err
+	}
+	prev := reconcile.Previous{
+		Masters: make([]reconcile.Master, len(masters)),
+		Links:   make(map[string]string, len(links)),
+	}
+	for i := range masters {
+		m := &masters[i]
+		prev.Masters[i] = reconcile.Master{ID: m.MasterID, Generation: m.CreatedGeneration,
+			Fingerprint: schemas.MasterFingerprint(m)}
+	}
+	for _, l := range links {
+		prev.Links[schemas.RecordKey(l.Source, l.SourceID)] = l.MasterID
+	}
+	return prev, nil
+}
+
+// A plan is the generation of new ids, then the clusters whose id or
+// generation differ from (clustering id, that generation): clustering id,
+// master id, generation.
+func encodePlan(res reconcile.Result) []byte {
+	out := binary.AppendVarint(nil, res.Generation)
+	ids := make([]string, 0, len(res.IDs))
+	for id := range res.IDs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		a := res.IDs[id]
+		if a.ID == id && a.Generation == res.Generation {
+			continue
+		}
+		out = schemas.AppendString(out, id)
+		out = schemas.AppendString(out, a.ID)
+		out = binary.AppendVarint(out, a.Generation)
+	}
+	return out
+}
+
+type plan struct {
+	generation int64
+	ids        map[string]reconcile.Assignment
+}
+
+func decodePlan(src []byte) (plan, error) {
+	g, k := binary.Varint(src)
+	if k <= 0 {
+		return plan{}, schemas.ErrCorruptBatch
+	}
+	p := plan{generation: g, ids: map[string]reconcile.Assignment{}}
+	for src = src[k:]; len(src) > 0; {
+		var id string
+		var a reconcile.Assignment
+		var err error
+		if id, src, err = schemas.DecodeString(src); err != nil {
+			return plan{}, err
+		}
+		if a.ID, src, err = schemas.DecodeString(src); err != nil {
+			return plan{}, err
+		}
+		if a.Generation, k = binary.Varint(src); k <= 0 {
+			return plan{}, schemas.ErrCorruptBatch
+		}
+		src = src[k:]
+		p.ids[id] = a
+	}
+	return p, nil
+}
+
+func (p *plan) assignment(id string) reconcile.Assignment {
+	if a, ok := p.ids[id]; ok {
+		return a
+	}
+	return reconcile.Assignment{ID: id, Generation: p.generation}
+}
+
+// applyIDsFn rewrites a MasterShard with the reconciled ids. It copies:
+// the input element may be shared with other consumers.
+type applyIDsFn struct {
+	plan *plan
+}
+
+func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, emit func(MasterShard)) error {
+	if fn.plan == nil {
+		var b []byte
+		if !planIn(&b) {
+			return fmt.Errorf("reconcile: no id plan")
+		}
+		p, err := decodePlan(b)
+		if err != nil {
+			return fmt.Errorf("reconcile: id plan: %w", err)
+		}
+		fn.plan = &p
+	}
+	out := MasterShard{Shard: ms.Shard,
+		Masters: make([]schemas.MasterRow, len(ms.Masters)),
+		Links:   make([]schemas.LinkRow, len(ms.Links))}
+	for i, m := range ms.Masters {
+		a := fn.plan.assignment(m.MasterID)
+		m.MasterID, m.CreatedGeneration = a.ID, a.Generation
+		out.Masters[i] = m
+	}
+	for i, l := range ms.Links {
+		l.MasterID = fn.plan.assignment(l.MasterID).ID
+		out.Links[i] = l
+	}
+	sort.Slice(out.Masters, func(i, j int) bool { return out.Masters[i].MasterID < out.Masters[j].MasterID })
+	emit(out)
+	return nil
+}
+
+// WriteChanges writes the singleton PCollection<ChangeShard> from
+// Reconcile to changes/part-00000.parquet under dir (a file with no rows
+// when nothing changed) and returns the PCollection<string> of the
+// written path.
+func WriteChanges(s beam.Scope, dir, compression string, changes beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.WriteChanges")
+	return beam.ParDo(s, &writeChangesFn{Dir: dir, Compression: compression}, changes)
+}
+
+type writeChangesFn struct {
+	Dir         string
+	Compression string
+}
+
+func (fn *writeChangesFn) ProcessElement(ctx context.Context, cs ChangeShard, emit func(string)) error {
+	path := fn.Dir + "/" + ChangesDir + "/" + partName(0)
+	if err := writeParquet(ctx, path, cs.Rows, fn.Compression); err != nil {
+		return err
+	}
+	emit(path)
+	return nil
+}
