@@ -3,14 +3,17 @@ package transforms
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 )
 
@@ -59,16 +62,28 @@ func Commit(s beam.Scope, dir, staging string, written ...beam.PCollection) beam
 // a reader sees either the old or the new folder; on object stores
 // (gs://, s3://) files are copied over and _SUCCESS, removed first and
 // written last, marks a complete output.
+//
+// On a local filesystem a commit also removes the staging folders
+// (".staging-*") that killed runs left in dir, once nothing in them has
+// changed since this job was built. Should such a folder belong to an
+// older run still going (two runs into one output are not supported),
+// that run's commit finds its files gone and fails without publishing.
 func CommitWith(s beam.Scope, dir, staging string, plan CommitPlan, written ...beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Commit")
 	files := beam.Flatten(s, written...)
-	return beam.ParDo(s, &commitFn{Dir: dir, Staging: staging, Plan: plan}, beam.Impulse(s), beam.SideInput{Input: files})
+	fn := &commitFn{Dir: dir, Staging: staging, Plan: plan, Built: time.Now().UnixNano()}
+	return beam.ParDo(s, fn, beam.Impulse(s), beam.SideInput{Input: files})
 }
+
+// StagingPrefix starts the name of every run's staging folder in an
+// output directory.
+const StagingPrefix = ".staging-"
 
 type commitFn struct {
 	Dir     string
 	Staging string
 	Plan    CommitPlan
+	Built   int64 // when the job was built, in Unix nanoseconds
 }
 
 func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool, emit func(string)) error {
@@ -85,7 +100,15 @@ func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*st
 	}
 	var err error
 	if isLocal(fn.Dir) {
-		err = commitLocal(fn.Dir, fn.Staging, fn.Plan)
+		err = checkStaged(written)
+		if err == nil {
+			err = commitLocal(fn.Dir, fn.Staging, fn.Plan)
+		}
+		if err == nil {
+			for _, e := range removeStaleStaging(fn.Dir, fn.Staging, time.Unix(0, fn.Built)) {
+				log.Warnf(ctx, "commit: the output is published, but %v", e)
+			}
+		}
 	} else {
 		err = commitRemote(ctx, fn.Dir, fn.Staging, written, fn.Plan)
 	}
@@ -109,6 +132,17 @@ func (p CommitPlan) covers(rel string) bool {
 }
 
 func isLocal(path string) bool { return !strings.Contains(path, "://") }
+
+// checkStaged verifies that every written local file is still in the
+// staging folder, before anything is published.
+func checkStaged(written []string) error {
+	for _, f := range written {
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("commit: a written file is gone from the staging folder (removed by a newer run?): %w", err)
+		}
+	}
+	return nil
+}
 
 func commitLocal(dir, staging string, plan CommitPlan) error {
 	if err := os.Remove(filepath.Join(dir, SuccessMarker)); err != nil && !os.IsNotExist(err) {
@@ -151,6 +185,60 @@ func commitLocal(dir, staging string, plan CommitPlan) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return os.RemoveAll(staging)
+}
+
+// removeStaleStaging removes the staging folders of other runs in dir
+// whose every entry is older than built: runs killed before this one was
+// built. It returns the folders it could not remove.
+func removeStaleStaging(dir, staging string, built time.Time) []error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []error{fmt.Errorf("listing %s for stale staging folders: %w", dir, err)}
+	}
+	var errs []error
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), StagingPrefix) || path == filepath.Clean(staging) {
+			continue
+		}
+		newest, err := newestModTime(path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading stale staging folder %s: %w", path, err))
+			continue
+		}
+		if !newest.Before(built) {
+			continue // changed while this job ran: maybe a run still going
+		}
+		if err := os.RemoveAll(path); err != nil {
+			errs = append(errs, fmt.Errorf("removing stale staging folder %s: %w", path, err))
+		}
+	}
+	return errs
+}
+
+// newestModTime is the latest modification time in the tree at root.
+func newestModTime(root string) (time.Time, error) {
+	var newest time.Time
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil // removed meanwhile
+			}
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		}
+		if t := info.ModTime(); t.After(newest) {
+			newest = t
+		}
+		return nil
+	})
+	return newest, err
 }
 
 func commitRemote(ctx context.Context, dir, staging string, written []string, plan CommitPlan) error {
