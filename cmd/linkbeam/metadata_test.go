@@ -56,6 +56,10 @@ var templateExamples = map[string]struct{ good, bad []string }{
 		good: []string{"shop", "shop,marketplace", "legacy_erp2"},
 		bad:  []string{"", "Shop", "shop,", ",shop", "shop marketplace", "2shop"},
 	},
+	"previous": {
+		good: []string{"gs://b/out", "s3://b/x/y/"},
+		bad:  []string{"", "out", "/tmp/out", "gs:///x"},
+	},
 	"num_workers": {
 		good: []string{"1", "25", "1000"},
 		bad:  []string{"", "0", "-1", "01", "ten", "100000"},
