@@ -22,7 +22,8 @@ import (
 // zero), as a batch job's metrics do.
 const (
 	// MetricProductsProcessed{source,status}: the per-source accounting
-	// counters; status is read, accepted, rejected, superseded or linked.
+	// counters; status is read, accepted, rejected, superseded, linked or
+	// reused (records an incremental run took from --previous).
 	MetricProductsProcessed = "products_processed_total"
 	// MetricDuplicateProducts{source,match_type}: records that duplicate
 	// another record, by the strongest evidence:
@@ -56,7 +57,7 @@ const (
 // Statuses of MetricProductsProcessed, in accounting order.
 var productStatuses = []string{
 	transforms.MetricRead, transforms.MetricAccepted, transforms.MetricRejected,
-	transforms.MetricSuperseded, transforms.MetricLinked,
+	transforms.MetricSuperseded, transforms.MetricLinked, transforms.MetricReused,
 }
 
 // Match types of MetricDuplicateProducts.
@@ -80,10 +81,10 @@ func NewJobMetrics(res metrics.QueryResults, wall time.Duration, success time.Ti
 	j := &JobMetrics{}
 	sum := Summarize(res)
 
-	processed := j.desc(MetricProductsProcessed, "Records of the last run per source, by accounting status: read = accepted + rejected, accepted = linked + superseded.", "source", "status")
+	processed := j.desc(MetricProductsProcessed, "Records of the last run per source, by accounting status: read = accepted + rejected, accepted + reused = linked + superseded.", "source", "status")
 	for _, name := range sum.sourceNames() {
 		c := sum.Sources[name]
-		for i, v := range []int64{c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked} {
+		for i, v := range []int64{c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked, c.Reused} {
 			j.add(processed, prometheus.CounterValue, float64(v), name, productStatuses[i])
 		}
 	}

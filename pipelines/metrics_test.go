@@ -99,7 +99,7 @@ func checkAgainstSummary(t *testing.T, run demoRun, mfs map[string]*dto.MetricFa
 		c := run.sum.Sources[name]
 		for status, want := range map[string]int64{
 			"read": c.Read, "accepted": c.Accepted, "rejected": c.Rejected,
-			"superseded": c.Superseded, "linked": c.Linked,
+			"superseded": c.Superseded, "linked": c.Linked, "reused": c.Reused,
 		} {
 			key := "source=" + name + ",status=" + status
 			if got, ok := processed[key]; !ok || got != float64(want) {
