@@ -340,16 +340,23 @@ func TestIncrementalRunChecksPrevious(t *testing.T) {
 		t.Errorf("--previous of an empty folder: %v", err)
 	}
 
+	touch := func(dir string, names ...string) string {
+		for _, f := range names {
+			os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755)
+			if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	opts.Previous = touch(t.TempDir(), transforms.SuccessMarker, "links/part-00000.parquet", "curated/category=TVs/part-00000.parquet")
+	if err := buildOnly(cfg, opts); err == nil || !strings.Contains(err.Error(), "standard layout") {
+		t.Errorf("--previous of a lake layout output: %v", err)
+	}
+
 	// An output without records/ (an older release) can keep ids but not
 	// stand in for sources that are not read.
-	old := t.TempDir()
-	for _, f := range []string{transforms.SuccessMarker, "links/part-00000.parquet"} {
-		os.MkdirAll(filepath.Dir(filepath.Join(old, f)), 0o755)
-		if err := os.WriteFile(filepath.Join(old, f), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts.Previous = old
+	opts.Previous = touch(t.TempDir(), transforms.SuccessMarker, "links/part-00000.parquet", "masters/part-00000.parquet")
 	if err := buildOnly(cfg, opts); err != nil {
 		t.Errorf("--previous of an output without records/: %v", err)
 	}
@@ -370,4 +377,33 @@ func TestIncrementalRunChecksPrevious(t *testing.T) {
 func buildOnly(cfg *schemas.Config, opts Options) error {
 	_, s := beam.NewPipelineWithRoot()
 	return Build(s, cfg, opts)
+}
+
+func TestSummaryCountsReusedAndChanges(t *testing.T) {
+	sum := Summary{
+		Sources: map[string]SourceCounts{
+			"shop":   {Read: 10, Accepted: 8, Rejected: 2, Superseded: 1, Linked: 7},
+			"legacy": {Reused: 5, Linked: 5},
+		},
+		Masters: 9,
+		Changes: map[string]int64{reconcile.Created: 1, reconcile.Retired: 2},
+	}
+	if err := sum.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
+	var b strings.Builder
+	sum.Write(&b)
+	for _, want := range []string{
+		"reused from the previous run (linked, not read): legacy 5\n",
+		"changes since the previous run: 1 created, 0 updated, 0 merged, 0 split, 2 retired\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+	bad := sum
+	bad.Sources = map[string]SourceCounts{"legacy": {Reused: 5, Linked: 4}}
+	if err := bad.Check(); err == nil || !strings.Contains(err.Error(), "accepted 0 + reused 5 != linked 4 + superseded 0") {
+		t.Errorf("Check of a lost reused record: %v", err)
+	}
 }

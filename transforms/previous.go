@@ -71,10 +71,10 @@ func (fn *readPreviousRecordsFn) ProcessElement(ctx context.Context, path string
 }
 
 // CheckPrevious checks, at launch, that dir is a committed linkbeam output
-// an incremental run can start from: it has _SUCCESS, and when
-// needRecords (the run reuses records of sources it does not read) a
-// records/ folder, which outputs of releases before incremental runs lack
-// (a run without --sources writes one).
+// an incremental run can start from: it has _SUCCESS, masters/ next to its
+// links/ (not the lake layout), and when needRecords (the run reuses
+// records of sources it does not read) records/, which outputs of
+// releases before incremental runs lack.
 func CheckPrevious(ctx context.Context, dir string, needRecords bool) error {
 	fs, err := filesystem.New(ctx, dir)
 	if err != nil {
@@ -84,19 +84,19 @@ func CheckPrevious(ctx context.Context, dir string, needRecords bool) error {
 	if _, err := fs.Size(ctx, dir+"/"+SuccessMarker); err != nil {
 		return fmt.Errorf("--previous %s: not a committed linkbeam output (no %s): the first run of an output goes without --previous", dir, SuccessMarker)
 	}
-	if !needRecords {
-		return nil
+	count := map[string]int{}
+	for _, sub := range []string{LinksDir, MastersDir, RecordsDir} {
+		files, err := fs.List(ctx, dir+"/"+sub+"/*.parquet")
+		if err != nil {
+			return fmt.Errorf("--previous %s: listing %s/: %w", dir, sub, err)
+		}
+		count[sub] = len(files)
 	}
-	records, err := fs.List(ctx, dir+"/"+RecordsDir+"/*.parquet")
-	if err != nil {
-		return fmt.Errorf("--previous %s: %w", dir, err)
+	if count[LinksDir] > 0 && count[MastersDir] == 0 {
+		return fmt.Errorf("--previous %s has %s/ but no %s/: incremental runs need an output of the standard layout", dir, LinksDir, MastersDir)
 	}
-	links, err := fs.List(ctx, dir+"/"+LinksDir+"/*.parquet")
-	if err != nil {
-		return fmt.Errorf("--previous %s: %w", dir, err)
-	}
-	if len(records) == 0 && len(links) > 0 {
-		return fmt.Errorf("--previous %s has no %s/ to reuse the other sources' records from (written by an older linkbeam or the lake layout): run once without --sources", dir, RecordsDir)
+	if needRecords && count[LinksDir] > 0 && count[RecordsDir] == 0 {
+		return fmt.Errorf("--previous %s has no %s/ to reuse the other sources' records from (written by an older linkbeam): run once without --sources", dir, RecordsDir)
 	}
 	return nil
 }

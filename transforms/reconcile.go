@@ -41,8 +41,9 @@ type ReconcileOptions struct {
 // changes. The previous links/ and masters/ and one summary per master of
 // this run (id, fingerprint, member keys) meet on one worker, like the
 // clustering: up to a few million masters fit in its memory. Only the
-// ids that change (and the generations of kept ids) travel back, as a side
-// input.
+// masters whose id or generation differ from (clustering id, 0) travel
+// back, as a side input: in a steady state, the few renamed or created
+// since the first run.
 //
 // It takes the PCollection<MasterShard> from Survive and returns the
 // PCollection<MasterShard> with reconciled ids and generations, and a
@@ -168,11 +169,10 @@ func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
 	return prev, nil
 }
 
-// A plan is the generation of new ids, then the clusters whose id or
-// generation differ from (clustering id, that generation): clustering id,
-// master id, generation.
+// A plan lists the clusters whose master id or generation differ from
+// (clustering id, 0): clustering id, master id, generation.
 func encodePlan(res reconcile.Result) []byte {
-	out := binary.AppendVarint(nil, res.Generation)
+	var out []byte
 	ids := make([]string, 0, len(res.IDs))
 	for id := range res.IDs {
 		ids = append(ids, id)
@@ -180,7 +180,7 @@ func encodePlan(res reconcile.Result) []byte {
 	sort.Strings(ids)
 	for _, id := range ids {
 		a := res.IDs[id]
-		if a.ID == id && a.Generation == res.Generation {
+		if a.ID == id && a.Generation == 0 {
 			continue
 		}
 		out = schemas.AppendString(out, id)
@@ -190,20 +190,14 @@ func encodePlan(res reconcile.Result) []byte {
 	return out
 }
 
-type plan struct {
-	generation int64
-	ids        map[string]reconcile.Assignment
-}
+type plan map[string]reconcile.Assignment
 
 func decodePlan(src []byte) (plan, error) {
-	g, k := binary.Varint(src)
-	if k <= 0 {
-		return plan{}, schemas.ErrCorruptBatch
-	}
-	p := plan{generation: g, ids: map[string]reconcile.Assignment{}}
-	for src = src[k:]; len(src) > 0; {
+	p := plan{}
+	for len(src) > 0 {
 		var id string
 		var a reconcile.Assignment
+		var k int
 		var err error
 		if id, src, err = schemas.DecodeString(src); err != nil {
 			return plan{}, err
@@ -215,22 +209,22 @@ func decodePlan(src []byte) (plan, error) {
 			return plan{}, schemas.ErrCorruptBatch
 		}
 		src = src[k:]
-		p.ids[id] = a
+		p[id] = a
 	}
 	return p, nil
 }
 
-func (p *plan) assignment(id string) reconcile.Assignment {
-	if a, ok := p.ids[id]; ok {
+func (p plan) assignment(id string) reconcile.Assignment {
+	if a, ok := p[id]; ok {
 		return a
 	}
-	return reconcile.Assignment{ID: id, Generation: p.generation}
+	return reconcile.Assignment{ID: id}
 }
 
 // applyIDsFn rewrites a MasterShard with the reconciled ids. It copies:
 // the input element may be shared with other consumers.
 type applyIDsFn struct {
-	plan *plan
+	plan plan
 }
 
 func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, emit func(MasterShard)) error {
@@ -243,7 +237,7 @@ func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, 
 		if err != nil {
 			return fmt.Errorf("reconcile: id plan: %w", err)
 		}
-		fn.plan = &p
+		fn.plan = p
 	}
 	out := MasterShard{Shard: ms.Shard,
 		Masters: make([]schemas.MasterRow, len(ms.Masters)),
