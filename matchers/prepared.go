@@ -33,11 +33,11 @@ type Prepared struct {
 	// DeclaredModel: Models[0] is the record's own model number field, not
 	// a code read from its title or description.
 	DeclaredModel bool
-	GTIN        string   // normalised GTIN-14; "" when absent or invalid
-	Price       float64
-	HasPrice    bool
-	Currency    string
-	TFIDF       SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
+	GTIN          string // normalised GTIN-14; "" when absent or invalid
+	Price         float64
+	HasPrice      bool
+	Currency      string
+	TFIDF         SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
 
 	// Token sets derived from Title and Models by Prepare and Reindex,
 	// so that comparing against many candidates is a merge of two sorted
