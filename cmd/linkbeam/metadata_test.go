@@ -44,6 +44,10 @@ var templateExamples = map[string]struct{ good, bad []string }{
 		good: []string{"gs://b/out", "gs://b", "s3://b/x/y/"},
 		bad:  []string{"", "out", "/tmp/out", "file:///tmp/out", "gs:///x"},
 	},
+	"block_shards": {
+		good: []string{"0", "8", "256"},
+		bad:  []string{"", "-1", "eight", "1.5"},
+	},
 	"model": {
 		good: []string{"default", "gs://b/models/model.json"},
 		bad:  []string{"", "model.json", "gs://b"},
