@@ -37,19 +37,30 @@ var Features = []Feature{
 			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
 		}},
 	{"model_agree", "1 when both records have model numbers and one is shared",
-		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Agree) }},
+		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Agree) }},
 	{"model_disagree", "1 when both records have model numbers and none is shared",
-		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Disagree) }},
+		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Disagree) }},
 	{"model_partial", "1 when model numbers only share a stem (NNSD377SS vs NNSD377S, TV24775 vs 24775)",
-		func(a, b *Prepared) float64 { return is(IdentifierAgreement(a.Models, b.Models) == Partial) }},
+		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Partial) }},
 	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system",
-		func(a, b *Prepared) float64 { return is(modelVariant(a.Models, b.Models)) }},
+		func(a, b *Prepared) float64 { return is(modelVariant(comparableModels(a, b))) }},
 	{"model_in_title", "1 when a model number of either record appears in the other's title",
 		func(a, b *Prepared) float64 {
-			return is(ModelInText(a.Models, b.TitleTokens) || ModelInText(b.Models, a.TitleTokens))
+			ma, mb := comparableModels(a, b)
+			return is(ModelInText(ma, b.TitleTokens) || ModelInText(mb, a.TitleTokens))
 		}},
 	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some",
 		numberMismatch},
+	{"colour_agree", "1 when both titles name a colour and share one",
+		func(a, b *Prepared) float64 {
+			ca, cb := a.indexed().colours, b.indexed().colours
+			return is(ca&cb != 0)
+		}},
+	{"colour_mismatch", "1 when both titles name colours and share none (black vs silver): a colour variant",
+		func(a, b *Prepared) float64 {
+			ca, cb := a.indexed().colours, b.indexed().colours
+			return is(ca != 0 && cb != 0 && ca&cb == 0)
+		}},
 	{"gtin_agree", "1 when both records have a GTIN and they are equal",
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Agree) }},
 	{"gtin_disagree", "1 when both records have a GTIN and they differ",
@@ -67,6 +78,21 @@ var Features = []Feature{
 		}},
 	{"price_known", "1 when both prices are known in one currency",
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
+}
+
+// comparableModels returns the model numbers two records are compared
+// on: only their declared ones (model number fields) when both have one,
+// because a code read from a title is often a product line ("C350",
+// "G915") that many different products share; every known code otherwise.
+func comparableModels(a, b *Prepared) ([]string, []string) {
+	if a.DeclaredModel && b.DeclaredModel {
+		return a.Models[:1], b.Models[:1]
+	}
+	return a.Models, b.Models
+}
+
+func modelAgreement(a, b *Prepared) Agreement {
+	return IdentifierAgreement(comparableModels(a, b))
 }
 
 // variantSimilarity is the Jaro-Winkler similarity from which two

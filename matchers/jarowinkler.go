@@ -41,7 +41,7 @@ func Jaro(a, b string) float64 {
 	}
 	var stack [2 * jaroStackLen]bool
 	var fa, fb []bool
-	if len(b) <= 128 && len(a) <= jaroStackLen {
+	if len(b) > 16 && len(b) <= 128 && len(a) <= jaroStackLen { // short windows scan faster
 		return jaroBits(a, b, stack[:len(a)])
 	}
 	if len(a) <= jaroStackLen && len(b) <= jaroStackLen {
@@ -107,13 +107,23 @@ func jaro(a, b string, matchesA, matchesB []bool) float64 {
 }
 
 // jaroBits is jaro for len(b) <= 128: positions of each byte value in b
-// are bit masks over two words, the window and the matched positions of b
-// are masks too, so the first unmatched b[j] == a[i] in the window is the
-// lowest set bit of their conjunction, the same j the byte scan finds.
+// are bit masks over one or two words, the window and the matched
+// positions of b are masks too, so the first unmatched b[j] == a[i] in the
+// window is the lowest set bit of their conjunction, the same j the byte
+// scan finds. The tables are zeroed per call, so the second word's table
+// only exists for strings that need it.
 func jaroBits(a, b string, matchesA []bool) float64 {
-	var pos [256][2]uint64
+	var low [256]uint64
+	if len(b) <= 64 {
+		return jaroMasks(a, b, matchesA, [2]*[256]uint64{&low, nil})
+	}
+	var high [256]uint64
+	return jaroMasks(a, b, matchesA, [2]*[256]uint64{&low, &high})
+}
+
+func jaroMasks(a, b string, matchesA []bool, pos [2]*[256]uint64) float64 {
 	for j := 0; j < len(b); j++ {
-		pos[b[j]][j>>6] |= 1 << (j & 63)
+		pos[j>>6][b[j]] |= 1 << (j & 63)
 	}
 	matchRange := max(len(a), len(b))/2 - 1
 	if matchRange < 0 {
@@ -127,9 +137,9 @@ func jaroBits(a, b string, matchesA []bool) float64 {
 		if lo > hi {
 			continue
 		}
-		p := &pos[a[i]]
+		c := a[i]
 		for w := lo >> 6; w <= hi>>6; w++ {
-			free := p[w] &^ matchedB[w] & wordRange(w, lo, hi)
+			free := pos[w][c] &^ matchedB[w] & wordRange(w, lo, hi)
 			if free != 0 {
 				matchedB[w] |= free & -free
 				matchesA[i] = true

@@ -18,9 +18,9 @@ const maxFallbackTitle = 200
 //     tokens.
 //   - Brand: the Brand field, else Manufacturer, each through
 //     brands.Normalize; else the brand brands.Detect finds in the title.
-//   - Models: the ModelNumber field (NormalizeModel) first, then
-//     ExtractModelNumbers of title and description, without duplicates and
-//     without the brand itself ("Twenty20").
+//   - Models: the ModelNumber field (NormalizeModel) first, marked
+//     DeclaredModel, then ExtractModelNumbers of title and description,
+//     without duplicates and without the brand itself ("Twenty20").
 //   - GTIN: NormalizeGTIN of the GTIN field, else ExtractGTIN of the title.
 //   - Price: kept only when HasPrice and positive and finite; Currency is
 //     trimmed and upper-cased.
@@ -55,6 +55,7 @@ func Prepare(f Fields, brands *BrandIndex) Prepared {
 	models := make([]string, 0, len(extracted)+1)
 	if m := NormalizeModel(f.ModelNumber); m != "" {
 		models = append(models, m)
+		p.DeclaredModel = true
 	}
 	for _, m := range extracted {
 		if m != brandCode && indexOf(models, m) < 0 {

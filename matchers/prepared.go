@@ -30,11 +30,14 @@ type Prepared struct {
 	TitleTokens []string // tokens of Title, in order
 	Brand       string   // normalised brand; "" when unknown
 	Models      []string // normalised model numbers / MPNs, most likely first
-	GTIN        string   // normalised GTIN-14; "" when absent or invalid
-	Price       float64
-	HasPrice    bool
-	Currency    string
-	TFIDF       SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
+	// DeclaredModel: Models[0] is the record's own model number field, not
+	// a code read from its title or description.
+	DeclaredModel bool
+	GTIN          string // normalised GTIN-14; "" when absent or invalid
+	Price         float64
+	HasPrice      bool
+	Currency      string
+	TFIDF         SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
 
 	// Token sets derived from Title and Models by Prepare and Reindex,
 	// so that comparing against many candidates is a merge of two sorted
@@ -42,6 +45,7 @@ type Prepared struct {
 	// the distinct title tokens with a digit that are not model numbers.
 	titleSet   []uint64
 	numericSet []uint64
+	colours    colourSet // colour families the title names
 }
 
 // Reindex recomputes TitleTokens and the derived token sets from Title and
@@ -60,12 +64,13 @@ func (p *Prepared) index() {
 		}
 	}
 	p.numericSet = sortedSet(p.numericSet)
+	p.colours = titleColours(p.TitleTokens, p.Models)
 }
 
 // indexed returns p's derived sets, computing them for a Prepared that was
 // built by hand rather than by Prepare or Reindex.
 func (p *Prepared) indexed() *Prepared {
-	if p.titleSet != nil || len(p.TitleTokens) == 0 {
+	if p.titleSet != nil || len(p.TitleTokens) == 0 { // indexed, or nothing to index
 		return p
 	}
 	q := *p

@@ -31,6 +31,11 @@ type Options struct {
 	// BigQueryEndpoint replaces the BigQuery API for the sink, called
 	// without credentials: a test server or an emulator.
 	BigQueryEndpoint string
+	// BlockShards is the number of shards candidates are scored in; 0
+	// means transforms.DefaultShards. A record goes to every shard its
+	// blocking keys fall in, so more shards spread scoring over more
+	// workers at the price of copies: on one machine 1 is best.
+	BlockShards int
 }
 
 // Build adds the entity-resolution job to s:
@@ -84,7 +89,11 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	accepted, rejected, tallies := transforms.Harmonize(s, cfg, records)
 	accepted = inc.addReused(s, accepted)
 	survivors := transforms.Dedupe(s, accepted, shards)
-	candidates, idf := transforms.Block(s, cfg, survivors, shards)
+	blockShards := opts.BlockShards
+	if blockShards <= 0 {
+		blockShards = transforms.DefaultShards
+	}
+	candidates, idf := transforms.Block(s, cfg, survivors, blockShards)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,

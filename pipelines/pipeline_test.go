@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
@@ -39,7 +40,28 @@ func loadDemo(t *testing.T) (*schemas.Config, Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, Options{Output: t.TempDir(), RunID: "test", Model: model}
+	return cfg, Options{Output: tempOutput(t), RunID: "test", Model: model}
+}
+
+// tempOutput is a temporary output directory. Unlike t.TempDir, its
+// removal retries: after a failed job prism may still be finishing a
+// bundle that writes into the staging folder.
+func tempOutput(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "linkbeam-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if err := os.RemoveAll(dir); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("could not remove %s", dir)
+	})
+	return dir
 }
 
 func TestDemoJob(t *testing.T) {

@@ -32,7 +32,10 @@ func appendCandidate(dst []byte, c *candidate) []byte {
 	dst = schemas.AppendString(dst, p.GTIN)
 	var flags byte
 	if p.HasPrice {
-		flags = 1
+		flags |= 1
+	}
+	if p.DeclaredModel {
+		flags |= 2
 	}
 	dst = append(dst, flags)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
@@ -58,6 +61,7 @@ func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
 		return nil, schemas.ErrCorruptBatch
 	}
 	p.HasPrice = src[0]&1 != 0
+	p.DeclaredModel = src[0]&2 != 0
 	p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
 	if p.Currency, src, err = schemas.DecodeString(src[9:]); err != nil {
 		return nil, err

@@ -56,6 +56,7 @@ type scoreFn struct {
 	Options ScoreOptions
 
 	features  *matchers.FeatureSet
+	scorer    *matchers.Scorer
 	candPairs beam.Counter
 	scored    beam.Counter
 	matched   beam.Counter
@@ -68,6 +69,9 @@ func (fn *scoreFn) Setup() error {
 		return fmt.Errorf("score: %w", err)
 	}
 	fn.features = fs
+	if fn.scorer, err = matchers.NewScorer(&fn.Options.Model, fn.Options.Threshold); err != nil {
+		return fmt.Errorf("score: %w", err)
+	}
 	fn.candPairs = beam.NewCounter(Namespace, MetricCandidatePairs)
 	fn.scored = beam.NewCounter(Namespace, MetricScoredPairs)
 	fn.matched = beam.NewCounter(Namespace, MetricMatchedPairs)
@@ -223,9 +227,15 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 		return fn.Options.CrossSourceOnly && sb.cands[i].Prep.Source == sb.cands[j].Prep.Source
 	}
 	score := func(i, j int32) float64 {
-		x = fn.features.Compute(&sb.cands[i].Prep, &sb.cands[j].Prep, x[:0])
 		r.scored++
-		return fn.Options.Model.Probability(x)
+		a, b := &sb.cands[i].Prep, &sb.cands[j].Prep
+		if fn.Options.WritePairs { // every pair's exact probability
+			x = fn.features.Compute(a, b, x[:0])
+			return fn.Options.Model.Probability(x)
+		}
+		var p float64
+		p, _, x = fn.scorer.Match(a, b, x)
+		return p
 	}
 	for id := w; id < len(sb.keys); id += workers {
 		m := sb.members[id]

@@ -30,6 +30,7 @@ var (
 	thresholdFlag = flag.Float64("threshold", 0, "match probability threshold; overrides the config and the model")
 	sourcesFlag   = flag.String("sources", "", "comma-separated sources to read; default all. With --previous the others' records are reused from it")
 	previousFlag  = flag.String("previous", "", "a previous run's output directory (local, gs://, s3://; usually --output itself): keep its master ids, write changes/")
+	blockShards   = flag.Int("block_shards", 0, "shards candidates are scored in; 0: 1 on the embedded prism and direct runners, 8 elsewhere")
 	cpuProfile    = flag.String("cpuprofile", "", "write a CPU profile of this process (the whole job on prism) to this file")
 	memProfile    = flag.String("memprofile", "", "write a heap profile of this process to this file when the job ends")
 	metricsFile   = flag.String("metrics_file", "", "when the job ends, write its Prometheus metrics to this local file (text format, replaced atomically; for node_exporter's textfile collector, name it *.prom)")
@@ -57,6 +58,10 @@ func runCmd(args []string) error {
 		Output: strings.TrimRight(*outputFlag, "/"),
 		RunID:  time.Now().UTC().Format("20060102T150405.000000000"),
 		Model:  model,
+	}
+	opts.BlockShards = *blockShards
+	if opts.BlockShards == 0 && embeddedRunner() {
+		opts.BlockShards = 1
 	}
 	if *sourcesFlag != "" {
 		opts.Sources = strings.Split(*sourcesFlag, ",")
@@ -114,6 +119,21 @@ func runCmd(args []string) error {
 		success = time.Now()
 	}
 	return errors.Join(checkErr, outputs.publish(ctx, all, sum.Wall, success))
+}
+
+// embeddedRunner reports whether the job runs in this process (prism, the
+// default, or the direct runner), where one scoring shard avoids copying
+// records to several shards on the same machine.
+func embeddedRunner() bool {
+	f := flag.Lookup("runner")
+	if f == nil {
+		return true
+	}
+	switch strings.ToLower(f.Value.String()) {
+	case "", "prism", "direct", "directrunner", "prismrunner":
+		return true
+	}
+	return false
 }
 
 func writeHeapProfile(path string) error {

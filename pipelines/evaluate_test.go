@@ -1,0 +1,40 @@
+package pipelines
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+// Entities: e1 = {a:1, b:1, c:1}, e2 = {a:2, b:2}. Masters: m1 = {a:1, b:1},
+// m2 = {c:1, a:2, b:2}. Predicted pairs: 1 in m1 (true), 3 in m2 (b:2-a:2
+// true, c:1-a:2 and c:1-b:2 false). Truth has 3 + 1 = 4 pairs: tp 2, fp 2,
+// fn 2.
+func TestEvaluateLinks(t *testing.T) {
+	truth, err := ReadTruth(strings.NewReader("source,source_id,entity_id\na,1,e1\nb,1,e1\nc,1,e1\na,2,e2\nb,2,e2\n"), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := []schemas.LinkRow{
+		{MasterID: "m1", Source: "a", SourceID: "1"}, {MasterID: "m1", Source: "b", SourceID: "1"},
+		{MasterID: "m2", Source: "c", SourceID: "1"}, {MasterID: "m2", Source: "a", SourceID: "2"},
+		{MasterID: "m2", Source: "b", SourceID: "2"},
+	}
+	m := EvaluateLinks(links, truth)
+	if m.TruePositives != 2 || m.FalsePositives != 2 || m.FalseNegatives != 2 || m.Precision != 0.5 || m.Recall != 0.5 {
+		t.Errorf("entity truth: %v, want tp 2 fp 2 fn 2", m)
+	}
+
+	// Cross-source truth (Abt-Buy style): only a-b pairs count. m1 has
+	// one a-b pair (true); m2 has a:2-b:2 (true); c is neither side.
+	// Truth pairs: (a:1,b:1), (a:2,b:2), (a:3,b:3): tp 2, fp 0, fn 1.
+	cross, err := ReadTruth(strings.NewReader("idA,idB\n1,1\n2,2\n3,3\n"), "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = EvaluateLinks(links, cross)
+	if m.TruePositives != 2 || m.FalsePositives != 0 || m.FalseNegatives != 1 {
+		t.Errorf("cross-source truth: %v, want tp 2 fp 0 fn 1", m)
+	}
+}
