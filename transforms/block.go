@@ -3,7 +3,7 @@ package transforms
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -17,8 +17,10 @@ func init() {
 }
 
 // Block computes each surviving record's matching view and blocking keys,
-// and routes the record to the shard of each of its keys, carrying the keys
-// that live there. A record whose keys share a shard travels there once.
+// and routes the record to the shard of each of its keys, carrying the
+// 64-bit hashes of the keys that live there (a collision merges two blocks:
+// extra candidates, never lost ones). A record whose keys share a shard
+// travels there once.
 //
 // It takes the PCollection<[]byte> of survivor batches from Dedupe and
 // returns a PCollection<KV<int,[]byte>> of candidate batches by block
@@ -69,7 +71,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(i
 	}
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	var keys []string
-	byShard := map[int][]string{}
+	byShard := map[int][]uint64{}
 	for i := range products {
 		p := &products[i]
 		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
@@ -80,12 +82,13 @@ func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(i
 		}
 		clear(byShard)
 		for _, k := range keys {
-			sh := shardOf(k, fn.Shards)
-			byShard[sh] = append(byShard[sh], k)
+			h := keyHash(k)
+			sh := int(h % uint64(fn.Shards))
+			byShard[sh] = append(byShard[sh], h)
 		}
-		for sh, ks := range byShard {
-			sort.Strings(ks)
-			c.Blocks = dedupSorted(ks)
+		for sh, hs := range byShard {
+			slices.Sort(hs)
+			c.Blocks = slices.Compact(hs)
 			fn.buf.add(sh, func(b []byte) []byte { return appendCandidate(b, &c) }, emit)
 		}
 	}
@@ -105,14 +108,4 @@ func Prepare(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared 
 		Manufacturer: p.Manufacturer, ModelNumber: p.ModelNumber, GTIN: p.GTIN,
 		Price: p.Price, HasPrice: p.HasPrice, Currency: p.Currency,
 	}, brands)
-}
-
-func dedupSorted(ss []string) []string {
-	out := ss[:0]
-	for i, s := range ss {
-		if i == 0 || s != ss[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }

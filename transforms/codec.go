@@ -18,8 +18,9 @@ import (
 type candidate struct {
 	Key  string // record key, "source:source_id"
 	Prep matchers.Prepared
-	// Blocks are the record's blocking keys that live in this shard.
-	Blocks []string
+	// Blocks are the hashes of the record's blocking keys that live in
+	// this shard, ascending.
+	Blocks []uint64
 }
 
 func appendCandidate(dst []byte, c *candidate) []byte {
@@ -40,7 +41,11 @@ func appendCandidate(dst []byte, c *candidate) []byte {
 	dst = append(dst, flags)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
 	dst = schemas.AppendString(dst, p.Currency)
-	return appendStrings(dst, c.Blocks)
+	dst = binary.AppendUvarint(dst, uint64(len(c.Blocks)))
+	for _, h := range c.Blocks {
+		dst = binary.LittleEndian.AppendUint64(dst, h)
+	}
+	return dst
 }
 
 func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
@@ -66,9 +71,16 @@ func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
 	if p.Currency, src, err = schemas.DecodeString(src[9:]); err != nil {
 		return nil, err
 	}
-	if c.Blocks, src, err = decodeStrings(src); err != nil {
-		return nil, err
+	n, k := binary.Uvarint(src)
+	if k <= 0 || n > uint64(len(src)-k)/8 {
+		return nil, schemas.ErrCorruptBatch
 	}
+	src = src[k:]
+	c.Blocks = make([]uint64, n)
+	for i := range c.Blocks {
+		c.Blocks[i] = binary.LittleEndian.Uint64(src[8*i:])
+	}
+	src = src[8*n:]
 	p.Reindex()
 	return src, nil
 }

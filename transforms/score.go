@@ -1,11 +1,15 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -44,7 +48,7 @@ type ScoreOptions struct {
 // are sorted by normalised title and each is paired with the next Window
 // members (sorted neighbourhood), which bounds the pairs to n×Window.
 // A pair that shares several blocks in a shard is scored once, in the
-// first (smallest key) ordinary block they share; pairs that share blocks
+// first (smallest key hash) ordinary block they share; pairs that share blocks
 // in different shards may be scored once per shard, and Cluster keeps one.
 func Score(s beam.Scope, opts ScoreOptions, candidates, idf beam.PCollection) (edges, pairs beam.PCollection) {
 	s = s.Scope("linkbeam.Score")
@@ -82,7 +86,6 @@ func (fn *scoreFn) Setup() error {
 // shardBlocks indexes the candidates of one shard by block.
 type shardBlocks struct {
 	cands   []candidate
-	keys    []string  // block keys, sorted; a block's id is its index
 	members [][]int32 // members per block id, in record key order
 	blockOf [][]int32 // block ids per candidate, ascending
 	big     []bool    // oversized per block id
@@ -98,21 +101,13 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		}
 		idf.Merge(&p)
 	}
-	var cands []candidate
-	var batch []byte
-	for batches(&batch) {
-		for b := batch; len(b) > 0; {
-			var c candidate
-			var err error
-			if b, err = decodeCandidate(b, &c); err != nil {
-				return fmt.Errorf("score shard %d: %w", shard, err)
-			}
-			cands = append(cands, c)
-		}
+	var raw [][]byte
+	for batch := []byte(nil); batches(&batch); batch = nil {
+		raw = append(raw, batch)
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].Key < cands[j].Key })
-	for i := range cands {
-		cands[i].Prep.TFIDF = idf.Vector(cands[i].Prep.TitleTokens)
+	cands, err := decodeCandidates(raw, idf)
+	if err != nil {
+		return fmt.Errorf("score shard %d: %w", shard, err)
 	}
 	sb := indexBlocks(cands, fn.Options.MaxBlockSize)
 	var nBig int64
@@ -176,32 +171,80 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	return nil
 }
 
-func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
-	ids := map[string]int32{}
-	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands))}
-	for _, c := range cands {
-		for _, k := range c.Blocks {
-			if _, ok := ids[k]; !ok {
-				ids[k] = 0
-				sb.keys = append(sb.keys, k)
+// decodeCandidates decodes the batches and weights each title with the
+// IDF, on every core (one bundle holds the whole shard on prism), and
+// returns the candidates in record key order.
+func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) {
+	parts := make([][]candidate, len(batches))
+	errs := make([]error, len(batches))
+	parallel(len(batches), func(i int) {
+		for b := batches[i]; len(b) > 0; {
+			var c candidate
+			if b, errs[i] = decodeCandidate(b, &c); errs[i] != nil {
+				return
 			}
+			c.Prep.TFIDF = idf.Vector(c.Prep.TitleTokens)
+			parts[i] = append(parts[i], c)
 		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
-	sort.Strings(sb.keys)
-	for i, k := range sb.keys {
-		ids[k] = int32(i)
+	cands := slices.Concat(parts...)
+	slices.SortFunc(cands, func(a, b candidate) int { return strings.Compare(a.Key, b.Key) })
+	return cands, nil
+}
+
+// parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
 	}
-	sb.members = make([][]int32, len(sb.keys))
+	wg.Wait()
+}
+
+func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
+	// (block hash, candidate) for every membership, sorted: each run of
+	// one hash is a block, its candidates in record key order.
+	type membership struct {
+		block uint64
+		cand  int32
+	}
+	var all []membership
 	for i, c := range cands {
-		for _, k := range c.Blocks { // sorted, so block ids ascend too
-			id := ids[k]
-			sb.blockOf[i] = append(sb.blockOf[i], id)
-			sb.members[id] = append(sb.members[id], int32(i))
+		for _, h := range c.Blocks {
+			all = append(all, membership{h, int32(i)})
 		}
 	}
-	sb.big = make([]bool, len(sb.keys))
-	for id, m := range sb.members {
-		sb.big[id] = maxBlock > 0 && len(m) > maxBlock
+	slices.SortFunc(all, func(a, b membership) int {
+		if a.block != b.block {
+			return cmp.Compare(a.block, b.block)
+		}
+		return cmp.Compare(a.cand, b.cand)
+	})
+	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands))}
+	for start := 0; start < len(all); {
+		end := start + 1
+		for end < len(all) && all[end].block == all[start].block {
+			end++
+		}
+		id := int32(len(sb.members))
+		m := make([]int32, end-start)
+		for k := range m {
+			m[k] = all[start+k].cand
+			sb.blockOf[m[k]] = append(sb.blockOf[m[k]], id) // ids ascend with the hash
+		}
+		sb.members = append(sb.members, m)
+		sb.big = append(sb.big, maxBlock > 0 && len(m) > maxBlock)
+		start = end
 	}
 	return sb
 }
@@ -237,7 +280,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 		p, _, x = fn.scorer.Match(a, b, x)
 		return p
 	}
-	for id := w; id < len(sb.keys); id += workers {
+	for id := w; id < len(sb.members); id += workers {
 		m := sb.members[id]
 		if len(m) < 2 {
 			continue

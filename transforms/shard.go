@@ -25,12 +25,17 @@ const DefaultShards = 8
 // shardOf maps a key to one of n shards with FNV-1a, which is stable across
 // processes and runs (unlike maphash), so outputs are reproducible.
 func shardOf(key string, n int) int {
+	return int(keyHash(key) % uint64(n))
+}
+
+// keyHash is the 64-bit FNV-1a hash of key.
+func keyHash(key string) uint64 {
 	h := uint64(14695981039346656037)
 	for i := 0; i < len(key); i++ {
 		h ^= uint64(key[i])
 		h *= 1099511628211
 	}
-	return int(h % uint64(n))
+	return h
 }
 
 // shardBuffers accumulates per-shard byte batches inside a bundle.
