@@ -124,10 +124,10 @@ type MatchingConfig struct {
 // BlockingConfig lists blocking rules and bounds block sizes.
 type BlockingConfig struct {
 	// Rules default to model_number, gtin, {rule: brand_title, tokens: 2}
-	// and {rule: title_lsh, bands: 8, rows: 3}.
+	// and {rule: title_lsh, bands: 8, rows: 4}.
 	Rules        []BlockingRuleConfig `yaml:"rules"`
-	MaxBlockSize int                  `yaml:"max_block_size"` // default 40
-	Window       int                  `yaml:"window"`         // sorted-neighbourhood window for oversized blocks; default 8
+	MaxBlockSize int                  `yaml:"max_block_size"` // default 20
+	Window       int                  `yaml:"window"`         // sorted-neighbourhood window for oversized blocks; default 6
 }
 
 // BlockingRuleConfig is one blocking rule; in YAML either a bare rule name
@@ -222,7 +222,7 @@ var (
 		{Rule: "model_number"},
 		{Rule: "gtin"},
 		{Rule: "brand_title", Tokens: 2},
-		{Rule: "title_lsh", Bands: 8, Rows: 3},
+		{Rule: "title_lsh", Bands: 8, Rows: 4},
 	}
 )
 
@@ -285,8 +285,8 @@ func (c *Config) applyDefaults() {
 			r.Rows = cmpOr(r.Rows, 3)
 		}
 	}
-	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 40)
-	m.Blocking.Window = cmpOr(m.Blocking.Window, 8)
+	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 20)
+	m.Blocking.Window = cmpOr(m.Blocking.Window, 6)
 	m.Clustering.MaxClusterSize = cmpOr(m.Clustering.MaxClusterSize, 50)
 	if len(c.Survivorship.Default) == 0 {
 		c.Survivorship.Default = slices.Clone(defaultSurvivorship)

@@ -135,9 +135,9 @@ schemas:
 			Blocking: BlockingConfig{
 				Rules: []BlockingRuleConfig{
 					{Rule: "model_number"}, {Rule: "gtin"},
-					{Rule: "brand_title", Tokens: 2}, {Rule: "title_lsh", Bands: 8, Rows: 3},
+					{Rule: "brand_title", Tokens: 2}, {Rule: "title_lsh", Bands: 8, Rows: 4},
 				},
-				MaxBlockSize: 40, Window: 8,
+				MaxBlockSize: 20, Window: 6,
 			},
 			Clustering: ClusteringConfig{MaxClusterSize: 50},
 		},
