@@ -26,13 +26,14 @@ func LevenshteinRatio(a, b string) float64 {
 		return 0
 	}
 	if isASCII(a) && isASCII(b) {
+		var sa, sb [levStackLen]byte
 		n := max(len(a), len(b))
-		return 1 - float64(levenshteinBytes(a, b))/float64(n)
+		return 1 - float64(levenshtein(append(sa[:0], a...), append(sb[:0], b...)))/float64(n)
 	}
 	var sa, sb [levStackLen]rune
 	ra, rb := appendRunes(sa[:0], a), appendRunes(sb[:0], b)
 	n := max(len(ra), len(rb))
-	return 1 - float64(levenshteinRunes(ra, rb))/float64(n)
+	return 1 - float64(levenshtein(ra, rb))/float64(n)
 }
 
 const levStackLen = 128
@@ -44,49 +45,10 @@ func appendRunes(dst []rune, s string) []rune {
 	return dst
 }
 
-// levenshteinBytes is the one-row dynamic programme over the shorter
-// string, after dropping the common prefix and suffix.
-func levenshteinBytes(a, b string) int {
-	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
-		a, b = a[1:], b[1:]
-	}
-	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
-		a, b = a[:len(a)-1], b[:len(b)-1]
-	}
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	if len(b) == 0 {
-		return len(a)
-	}
-	var stack [levStackLen + 1]int
-	var row []int
-	if len(b) <= levStackLen {
-		row = stack[:len(b)+1]
-	} else {
-		row = make([]int, len(b)+1)
-	}
-	for j := range row {
-		row[j] = j
-	}
-	for i := 0; i < len(a); i++ {
-		diag := row[0]
-		row[0] = i + 1
-		c := a[i]
-		for j := 0; j < len(b); j++ {
-			cost := 1
-			if b[j] == c {
-				cost = 0
-			}
-			up := row[j+1]
-			row[j+1] = min(up+1, row[j]+1, diag+cost)
-			diag = up
-		}
-	}
-	return row[len(b)]
-}
-
-func levenshteinRunes(a, b []rune) int {
+// levenshtein is the one-row dynamic programme over the shorter sequence,
+// after dropping the common prefix and suffix: over bytes for ASCII
+// strings, over runes otherwise.
+func levenshtein[E byte | rune](a, b []E) int {
 	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
 		a, b = a[1:], b[1:]
 	}
