@@ -198,17 +198,22 @@ func (m *Model) Explain(x []float64) Explanation {
 	e.Match = e.Probability >= m.Threshold
 	e.Contributions = make([]Contribution, len(x))
 	for i, v := range x {
-		z := v
-		if len(m.Std) != 0 {
-			z = (v - m.Mean[i]) / m.Std[i]
-		}
 		name := ""
 		if i < len(m.Features) {
 			name = m.Features[i]
 		}
-		e.Contributions[i] = Contribution{Feature: name, Value: v, Weight: m.Weights[i], Contribution: m.Weights[i] * z}
+		e.Contributions[i] = Contribution{Feature: name, Value: v, Weight: m.Weights[i], Contribution: m.contribution(i, v)}
 	}
 	return e
+}
+
+// contribution is feature i's term of the logit at value v, computed as
+// Logit computes it.
+func (m *Model) contribution(i int, v float64) float64 {
+	if len(m.Std) == 0 {
+		return m.Weights[i] * v
+	}
+	return m.Weights[i] * (v - m.Mean[i]) / m.Std[i]
 }
 
 // logistic is the sigmoid 1/(1+e^-z), written so that neither branch

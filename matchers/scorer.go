@@ -45,16 +45,9 @@ func NewScorer(m *Model, threshold float64) (*Scorer, error) {
 			continue
 		}
 		s.costly = append(s.costly, i)
-		s.costlyMax += max(s.contribution(i, 0), s.contribution(i, 1))
+		s.costlyMax += max(s.model.contribution(i, 0), s.model.contribution(i, 1))
 	}
 	return s, nil
-}
-
-func (s *Scorer) contribution(i int, v float64) float64 {
-	if len(s.model.Std) == 0 {
-		return s.model.Weights[i] * v
-	}
-	return s.model.Weights[i] * (v - s.model.Mean[i]) / s.model.Std[i]
 }
 
 // Match returns the pair's match probability and whether it reaches the
@@ -69,7 +62,7 @@ func (s *Scorer) Match(a, b *Prepared, x []float64) (p float64, matched bool, sc
 	logit := s.model.Bias
 	for _, i := range s.cheap {
 		x[i] = s.fns[i](a, b)
-		logit += s.contribution(i, x[i])
+		logit += s.model.contribution(i, x[i])
 	}
 	// The margin keeps the early rejection on the safe side of rounding.
 	if logit+s.costlyMax < s.minLogit-1e-9 {
