@@ -34,7 +34,7 @@ const (
 	//          member of their master;
 	//   fuzzy: the other records of masters with two or more members,
 	//          linked on title, brand and price alone.
-	// See transforms.CountDuplicates.
+	// See transforms.DuplicatesNamespace.
 	MetricDuplicateProducts = "duplicate_products_total"
 	// MetricProcessingDuration{source}: a histogram of the time each
 	// record took to read (decode) and harmonize; see
@@ -203,7 +203,7 @@ func counter(res metrics.QueryResults, name string) int64 {
 	return n
 }
 
-// duplicateCounts reads transforms.CountDuplicates' counters: source →
+// duplicateCounts reads the duplicate-kind counters of transforms.Cluster: source →
 // kind → records.
 func duplicateCounts(res metrics.QueryResults) map[string]map[string]int64 {
 	out := map[string]map[string]int64{}

@@ -93,17 +93,16 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	if blockShards <= 0 {
 		blockShards = transforms.DefaultShards
 	}
-	candidates, idf := transforms.Block(s, cfg, survivors, blockShards)
+	candidates := transforms.Block(s, cfg, survivors, blockShards)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
 		WritePairs: cfg.Output.WritePairs, CrossSourceOnly: cfg.Matching.Clustering.OnePerSource,
-	}, candidates, idf)
+	}, candidates)
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
-		OnePerSource: cfg.Matching.Clustering.OnePerSource,
+		OnePerSource: cfg.Matching.Clustering.OnePerSource, Shards: shards,
 	}, edges)
-	transforms.CountDuplicates(s, shards, survivors, assignments)
 	priorities := map[string]int{}
 	for name, src := range cfg.Sources {
 		priorities[name] = src.Priority
@@ -116,7 +115,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	plan := transforms.StandardPlan
 	if cfg.Output.Layout == schemas.LayoutLake {
 		written = transforms.WriteLake(s, transforms.LakeOptions{
-			Dir: staging, Compression: cfg.Output.Compression, RunDate: runDate, Shards: shards,
+			Dir: staging, Compression: cfg.Output.Compression, RunDate: runDate,
 		}, records, survivors, masters)
 		plan = transforms.LakePlan(names, runDate)
 	} else {

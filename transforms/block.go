@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, []byte, func(int, []byte), func([]byte), error](&blockFn{})
+	register.DoFn4x1[context.Context, int, []byte, func(int, []byte), error](&blockFn{})
 }
 
 // Block computes each surviving record's matching view and blocking keys,
@@ -22,14 +22,25 @@ func init() {
 // extra candidates, never lost ones). A record whose keys share a shard
 // travels there once.
 //
-// It takes the PCollection<[]byte> of survivor batches from Dedupe and
-// returns a PCollection<KV<int,[]byte>> of candidate batches by block
-// shard, and a PCollection<[]byte> of partial IDF tables (one per input
-// batch) that Score merges into the corpus IDF for TF-IDF similarity.
-func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int) (candidates, idf beam.PCollection) {
+// Each input batch also yields a partial IDF table, sent to every shard,
+// which Score merges into the corpus IDF for TF-IDF similarity. It travels
+// with the candidates rather than as a side input: prism's scheduler
+// busy-polls a stage with side inputs for as long as its bundle runs (see
+// BENCHMARKS.md), and scoring is the longest bundle of the job.
+//
+// It takes the PCollection<KV<int,[]byte>> of survivor batches from Dedupe
+// and returns a PCollection<KV<int,[]byte>> of block shard → tagged batch
+// (batchCandidates or batchIDF).
+func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
-	return beam.ParDo2(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards}, survivors)
+	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards}, survivors)
 }
+
+// The first byte of each batch Block emits says what it holds.
+const (
+	batchCandidates byte = 'c' // packed candidates (appendCandidate)
+	batchIDF        byte = 'i' // one partial IDF table (matchers.IDF.MarshalBinary)
+)
 
 type blockFn struct {
 	Blocking schemas.BlockingConfig
@@ -64,7 +75,7 @@ func BlockingRules(cfg schemas.BlockingConfig) ([]matchers.BlockingRule, error) 
 	return rules, nil
 }
 
-func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(int, []byte), emitIDF func([]byte)) error {
+func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit func(int, []byte)) error {
 	products, err := decodeProducts(batch, nil)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
@@ -89,7 +100,12 @@ func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(i
 		for sh, hs := range byShard {
 			slices.Sort(hs)
 			c.Blocks = slices.Compact(hs)
-			fn.buf.add(sh, func(b []byte) []byte { return appendCandidate(b, &c) }, emit)
+			fn.buf.add(sh, func(b []byte) []byte {
+				if len(b) == 0 {
+					b = append(b, batchCandidates)
+				}
+				return appendCandidate(b, &c)
+			}, emit)
 		}
 	}
 	fn.buf.flush(emit)
@@ -97,7 +113,10 @@ func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(i
 	if err != nil {
 		return err
 	}
-	emitIDF(b)
+	tagged := append([]byte{batchIDF}, b...)
+	for sh := range fn.Shards {
+		emit(sh, tagged)
+	}
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func([]byte), error](&clusterFn{})
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(int, []byte), error](&clusterFn{})
 	register.Function1x2(keyZero)
 }
 
@@ -24,18 +24,22 @@ type ClusterOptions struct {
 	Threshold      float64
 	MaxClusterSize int
 	OnePerSource   bool
+	Shards         int // the shard count given to Dedupe
 }
 
 // Cluster merges matched pairs into clusters on one worker: edges are far
 // fewer than records (about one per duplicate), and a global union-find in
 // memory is exact where iterative distributed connected components would
 // need many shuffles. Up to a few tens of millions of edges fit in a
-// worker's memory.
+// worker's memory. It also counts the members of each multi-record
+// cluster by duplicate kind (DuplicatesNamespace), from the identifiers
+// the edges carry.
 //
 // It takes the PCollection<[]byte> of packed edges from Score and returns a
-// singleton PCollection<[]byte>: the packed assignment of every record of a
-// multi-record cluster to its master id, with its match probability.
-// Records not in it are masters of their own.
+// PCollection<KV<int,[]byte>>: the packed assignment of every record of a
+// multi-record cluster to its master id, with its match probability, keyed
+// by the record's dedupe shard (as Dedupe's survivors are, for Survive's
+// join). Records not in it are masters of their own.
 func Cluster(s beam.Scope, opts ClusterOptions, edges beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Cluster")
 	keyed := beam.ParDo(s, keyZero, edges)
@@ -47,11 +51,20 @@ func keyZero(b []byte) (int, []byte) { return 0, b }
 
 type clusterFn struct {
 	Options ClusterOptions
+
+	duplicates duplicateCounters
 }
 
-func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func([]byte)) error {
+// identifiers are a record's GTIN and model numbers as the matcher read
+// them.
+type identifiers struct {
+	gtin   string
+	models []string
+}
+
+func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(int, []byte)) error {
 	best := map[[2]string]float64{}
-	gtins := map[string]string{}
+	ids := map[string]identifiers{}
 	var batch []byte
 	for batches(&batch) {
 		for b := batch; len(b) > 0; {
@@ -60,14 +73,10 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 			if b, err = decodeEdge(b, &e); err != nil {
 				return fmt.Errorf("cluster: %w", err)
 			}
+			ids[e.A] = identifiers{e.GA, e.MA}
+			ids[e.B] = identifiers{e.GB, e.MB}
 			if e.A > e.B {
-				e.A, e.B, e.GA, e.GB = e.B, e.A, e.GB, e.GA
-			}
-			if e.GA != "" {
-				gtins[e.A] = e.GA
-			}
-			if e.GB != "" {
-				gtins[e.B] = e.GB
+				e.A, e.B = e.B, e.A
 			}
 			k := [2]string{e.A, e.B}
 			if p, ok := best[k]; !ok || e.P > p {
@@ -75,19 +84,49 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 			}
 		}
 	}
-	emit(assign(best, gtins, fn.Options))
+	members := assign(best, ids, fn.Options)
+	shards := make(map[int][]byte)
+	for _, m := range members {
+		sh := shardOf(m.key, fn.Options.Shards)
+		shards[sh] = appendAssignment(shards[sh], m.key, m.assignment)
+	}
+	for sh, b := range shards {
+		emit(sh, b)
+	}
+	if fn.duplicates == nil {
+		fn.duplicates = duplicateCounters{}
+	}
+	for i := 0; i < len(members); {
+		j := i + 1
+		for j < len(members) && members[j].MasterID == members[i].MasterID {
+			j++
+		}
+		group := make([]duplicateMember, j-i)
+		for k, m := range members[i:j] {
+			id := ids[m.key]
+			group[k] = duplicateMember{source: sourceOf(m.key), gtin: id.gtin, models: id.models}
+		}
+		fn.duplicates.count(ctx, group)
+		i = j
+	}
 	return nil
 }
 
-// assign clusters the edges and packs the assignment of every record in a
-// multi-record cluster, sorted by record key.
-func assign(best map[[2]string]float64, gtins map[string]string, opts ClusterOptions) []byte {
-	ids := map[string]int32{}
+// clusterMember is a record's place in a multi-record cluster.
+type clusterMember struct {
+	key string
+	assignment
+}
+
+// assign clusters the edges and returns every record of a multi-record
+// cluster, grouped by master id and by record key inside a master.
+func assign(best map[[2]string]float64, ids map[string]identifiers, opts ClusterOptions) []clusterMember {
+	nodes := map[string]int32{}
 	var keys []string
 	for k := range best {
 		for _, key := range k {
-			if _, ok := ids[key]; !ok {
-				ids[key] = 0
+			if _, ok := nodes[key]; !ok {
+				nodes[key] = 0
 				keys = append(keys, key)
 			}
 		}
@@ -98,9 +137,9 @@ func assign(best map[[2]string]float64, gtins map[string]string, opts ClusterOpt
 	gtinIDs := map[string]int32{}
 	idents := make([]int32, len(keys))
 	for i, k := range keys {
-		ids[k] = int32(i)
+		nodes[k] = int32(i)
 		idents[i] = -1
-		if g := gtins[k]; g != "" {
+		if g := ids[k].gtin; g != "" {
 			if _, ok := gtinIDs[g]; !ok {
 				gtinIDs[g] = int32(len(gtinIDs))
 			}
@@ -114,7 +153,7 @@ func assign(best map[[2]string]float64, gtins map[string]string, opts ClusterOpt
 	}
 	edges := make([]matchers.Edge, 0, len(best))
 	for k, p := range best {
-		edges = append(edges, matchers.Edge{A: ids[k[0]], B: ids[k[1]], P: p})
+		edges = append(edges, matchers.Edge{A: nodes[k[0]], B: nodes[k[1]], P: p})
 	}
 	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
 		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
@@ -136,14 +175,15 @@ func assign(best map[[2]string]float64, gtins map[string]string, opts ClusterOpt
 		}
 		size[r]++
 	}
-	var out []byte
+	var out []clusterMember
 	for i, k := range keys {
 		r := rep[i]
 		if size[r] < 2 {
 			continue
 		}
-		out = appendAssignment(out, k, assignment{MasterID: MasterID(keys[first[r]]), P: prob[i]})
+		out = append(out, clusterMember{k, assignment{MasterID: MasterID(keys[first[r]]), P: prob[i]}})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].MasterID < out[j].MasterID })
 	return out
 }
 

@@ -112,12 +112,14 @@ func decodeStrings(src []byte) ([]string, []byte, error) {
 	return out, src, nil
 }
 
-// edge is a scored pair of records, with the GTINs of both ends so that
-// clustering can refuse to join two different GTINs.
+// edge is a scored pair of records, with the identifiers of both ends as
+// the matcher read them: clustering refuses to join two different GTINs,
+// and counts the duplicate kinds (duplicateKinds) from them.
 type edge struct {
 	A, B   string
 	P      float64
-	GA, GB string
+	GA, GB string   // GTINs
+	MA, MB []string // model numbers
 }
 
 func appendEdge(dst []byte, e *edge) []byte {
@@ -125,7 +127,9 @@ func appendEdge(dst []byte, e *edge) []byte {
 	dst = schemas.AppendString(dst, e.B)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.P))
 	dst = schemas.AppendString(dst, e.GA)
-	return schemas.AppendString(dst, e.GB)
+	dst = schemas.AppendString(dst, e.GB)
+	dst = appendStrings(dst, e.MA)
+	return appendStrings(dst, e.MB)
 }
 
 func decodeEdge(src []byte, e *edge) ([]byte, error) {
@@ -143,7 +147,13 @@ func decodeEdge(src []byte, e *edge) ([]byte, error) {
 	if e.GA, src, err = schemas.DecodeString(src[8:]); err != nil {
 		return nil, err
 	}
-	e.GB, src, err = schemas.DecodeString(src)
+	if e.GB, src, err = schemas.DecodeString(src); err != nil {
+		return nil, err
+	}
+	if e.MA, src, err = decodeStrings(src); err != nil {
+		return nil, err
+	}
+	e.MB, src, err = decodeStrings(src)
 	return src, err
 }
 

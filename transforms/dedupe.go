@@ -13,17 +13,19 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func([]byte), error](&dedupeFn{})
-	register.Emitter1[[]byte]()
+	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(int, []byte), error](&dedupeFn{})
 }
 
 // Dedupe collapses the records of each source that share a source id to
 // the newest version by UpdatedAt. Ties are broken by the record's
 // encoding, so the winner never depends on read order.
 //
-// It takes a PCollection<schemas.Product> and returns a PCollection<[]byte>
-// of packed batches of surviving products (schemas.AppendProduct), each
-// sorted by record key. Superseded versions are counted per source.
+// It takes a PCollection<schemas.Product> and returns a
+// PCollection<KV<int,[]byte>>: one packed batch of surviving products
+// (schemas.AppendProduct) per record shard, sorted by record key, keyed by
+// the shard (shardOf(record key, shards)) so that Survive can join it with
+// the assignments of the same shard. Superseded versions are counted per
+// source.
 func Dedupe(s beam.Scope, products beam.PCollection, shards int) beam.PCollection {
 	s = s.Scope("linkbeam.Dedupe")
 	packed := beam.ParDo(s, &packProductsFn{Shards: shards}, products)
@@ -34,7 +36,7 @@ type dedupeFn struct {
 	superseded sourceCounters
 }
 
-func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte)) error {
+func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(int, []byte)) error {
 	fn.superseded.stage = MetricSuperseded
 	var all []schemas.Product
 	var batch []byte
@@ -67,7 +69,7 @@ func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(
 		out = schemas.AppendProduct(out, &all[newest[k]])
 	}
 	if len(out) > 0 {
-		emit(out)
+		emit(shard, out)
 	}
 	return nil
 }

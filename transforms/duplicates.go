@@ -2,27 +2,16 @@ package transforms
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
-
-	"github.com/linkbeam/linkbeam/schemas"
 )
 
-func init() {
-	register.DoFn3x1[[]byte, func(*[]byte) bool, func(int, []byte), error](&duplicateKeyFn{})
-	register.DoFn3x1[context.Context, int, func(*[]byte) bool, error](&duplicateCountFn{})
-}
-
-// DuplicatesNamespace holds the counters of CountDuplicates, named
+// DuplicatesNamespace holds the duplicate-kind counters of Cluster, named
 // "<kind>/<source>" with kind one of DuplicateGTIN, DuplicateModel and
 // DuplicateFuzzy.
 const DuplicatesNamespace = "linkbeam.duplicates"
 
-// The kinds of CountDuplicates, from the strongest evidence to the weakest.
+// The duplicate kinds, from the strongest evidence to the weakest.
 // Every record of a master with two or more members has exactly one.
 const (
 	// DuplicateGTIN: another member of its master has the same GTIN
@@ -37,105 +26,14 @@ const (
 	DuplicateFuzzy = "fuzzy"
 )
 
-// DuplicateCounter names a counter of CountDuplicates.
+// DuplicateCounter names a counter of the duplicate kinds.
 func DuplicateCounter(kind, source string) string { return kind + "/" + source }
 
-// CountDuplicates counts, per source, the records that were linked into a
-// master with two or more members, by the strongest identifier each shares
-// with another member of its master (DuplicateGTIN, DuplicateModel,
-// DuplicateFuzzy). Their sum is the number of records in multi-member
-// masters: linked - masters + multi_member_masters.
-//
-// It takes the PCollection<[]byte> of survivor batches from Dedupe and the
-// singleton assignment PCollection<[]byte> from Cluster (as a side input)
-// and only counts: it has no output. Only records of multi-member masters
-// cross its one shuffle, packed per shard, with their identifiers alone.
-func CountDuplicates(s beam.Scope, shards int, survivors, assignments beam.PCollection) {
-	s = s.Scope("linkbeam.CountDuplicates")
-	keyed := beam.ParDo(s, &duplicateKeyFn{Shards: shards}, survivors, beam.SideInput{Input: assignments})
-	beam.ParDo0(s, &duplicateCountFn{}, beam.GroupByKey(s, keyed))
-}
-
-// duplicateKeyFn packs (master id, source, GTIN, model numbers) of every
-// assigned record, by the shard of its master.
-type duplicateKeyFn struct {
-	Shards int
-
-	assigned map[string]assignment
-	buf      shardBuffers
-}
-
-func (fn *duplicateKeyFn) ProcessElement(batch []byte, assignments func(*[]byte) bool, emit func(int, []byte)) error {
-	if fn.assigned == nil {
-		fn.assigned = map[string]assignment{}
-		var b []byte
-		for assignments(&b) {
-			if err := decodeAssignments(b, fn.assigned); err != nil {
-				return fmt.Errorf("count duplicates: assignments: %w", err)
-			}
-		}
-	}
-	for src := batch; len(src) > 0; {
-		var p schemas.Product
-		var err error
-		if src, err = schemas.DecodeProduct(src, &p); err != nil {
-			return fmt.Errorf("count duplicates: %w", err)
-		}
-		a, ok := fn.assigned[p.Key()]
-		if !ok {
-			continue // a master of its own
-		}
-		m := Prepare(&p, nil)
-		fn.buf.add(shardOf(a.MasterID, fn.Shards), func(b []byte) []byte {
-			b = schemas.AppendString(b, a.MasterID)
-			b = schemas.AppendString(b, p.Source)
-			b = schemas.AppendString(b, m.GTIN)
-			return schemas.AppendString(b, strings.Join(m.Models, " ")) // normalised models have no spaces
-		}, emit)
-	}
-	fn.buf.flush(emit)
-	return nil
-}
-
+// duplicateMember is a record of a multi-member master with the
+// identifiers the matcher read from it.
 type duplicateMember struct {
-	master, source, gtin string
-	models               []string
-}
-
-type duplicateCountFn struct {
-	counters map[string]beam.Counter
-}
-
-func (fn *duplicateCountFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool) error {
-	var ms []duplicateMember
-	var batch []byte
-	for batches(&batch) {
-		for src := batch; len(src) > 0; {
-			var m duplicateMember
-			var models string
-			var err error
-			for _, dst := range []*string{&m.master, &m.source, &m.gtin, &models} {
-				if *dst, src, err = schemas.DecodeString(src); err != nil {
-					return fmt.Errorf("count duplicates shard %d: %w", shard, err)
-				}
-			}
-			m.models = strings.Fields(models)
-			ms = append(ms, m)
-		}
-	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].master < ms[j].master })
-	for i := 0; i < len(ms); {
-		j := i + 1
-		for j < len(ms) && ms[j].master == ms[i].master {
-			j++
-		}
-		group := ms[i:j]
-		for k, kind := range duplicateKinds(group) {
-			fn.inc(ctx, kind, group[k].source)
-		}
-		i = j
-	}
-	return nil
+	source, gtin string
+	models       []string
 }
 
 // duplicateKinds classifies each member of a master by the identifiers it
@@ -169,15 +67,18 @@ func duplicateKinds(group []duplicateMember) []string {
 	return kinds
 }
 
-func (fn *duplicateCountFn) inc(ctx context.Context, kind, source string) {
-	if fn.counters == nil {
-		fn.counters = map[string]beam.Counter{}
+// duplicateCounters counts records per duplicate kind and source
+// (DuplicatesNamespace), creating each counter once.
+type duplicateCounters map[string]beam.Counter
+
+func (c duplicateCounters) count(ctx context.Context, group []duplicateMember) {
+	for i, kind := range duplicateKinds(group) {
+		name := DuplicateCounter(kind, group[i].source)
+		counter, ok := c[name]
+		if !ok {
+			counter = beam.NewCounter(DuplicatesNamespace, name)
+			c[name] = counter
+		}
+		counter.Inc(ctx, 1)
 	}
-	name := DuplicateCounter(kind, source)
-	c, ok := fn.counters[name]
-	if !ok {
-		c = beam.NewCounter(DuplicatesNamespace, name)
-		fn.counters[name] = c
-	}
-	c.Inc(ctx, 1)
 }

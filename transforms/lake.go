@@ -18,7 +18,7 @@ import (
 
 func init() {
 	register.DoFn3x1[context.Context, SourceRecord, func(string), error](&writeRawFn{})
-	register.DoFn3x1[context.Context, []byte, func(string), error](&writeProcessedFn{})
+	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writeProcessedFn{})
 	register.DoFn3x1[context.Context, MasterShard, func(string), error](&writeCuratedFn{})
 }
 
@@ -46,7 +46,6 @@ type LakeOptions struct {
 	Dir         string // the (staging) directory written under
 	Compression string // output.compression
 	RunDate     string // YYYY-MM-DD: the raw/ partition of this run
-	Shards      int    // the shard count given to Dedupe
 }
 
 // LakePlan is the commit of a lake-layout run that read sources on
@@ -71,14 +70,14 @@ func RawPartition(source, runDate string) string {
 
 // WriteLake writes the lake layout's raw/, processed/ and curated/ and
 // links/ under opts.Dir. It takes the PCollection<SourceRecord> from Read,
-// the PCollection<[]byte> of survivor batches from Dedupe and the
+// the PCollection<KV<int,[]byte>> of survivor batches from Dedupe and the
 // PCollection<MasterShard> from Survive, and returns the
 // PCollection<string> of written paths. Each worker writes the files of
 // its own elements; nothing funnels through one worker.
 func WriteLake(s beam.Scope, opts LakeOptions, records, survivors, masters beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteLake")
 	raw := beam.ParDo(s, &writeRawFn{Dir: opts.Dir, Compression: opts.Compression, RunDate: opts.RunDate}, records)
-	processed := beam.ParDo(s, &writeProcessedFn{Dir: opts.Dir, Compression: opts.Compression, Shards: opts.Shards}, survivors)
+	processed := beam.ParDo(s, &writeProcessedFn{Dir: opts.Dir, Compression: opts.Compression}, survivors)
 	curated := beam.ParDo(s, &writeCuratedFn{Dir: opts.Dir, Compression: opts.Compression}, masters)
 	return beam.Flatten(s, raw, processed, curated)
 }
@@ -166,15 +165,14 @@ func rawFileName(rows []schemas.RawRow) string {
 	return "part-" + hex.EncodeToString(h.Sum(nil)[:8]) + ".parquet"
 }
 
-// writeProcessedFn writes one survivor batch from Dedupe, which holds one
-// dedupe shard, to processed/part-<shard>.parquet.
+// writeProcessedFn writes the survivor batch of one dedupe shard to
+// processed/part-<shard>.parquet.
 type writeProcessedFn struct {
 	Dir         string
 	Compression string
-	Shards      int
 }
 
-func (fn *writeProcessedFn) ProcessElement(ctx context.Context, batch []byte, emit func(string)) error {
+func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, batch []byte, emit func(string)) error {
 	products, err := decodeProducts(batch, nil)
 	if err != nil {
 		return fmt.Errorf("write processed: %w", err)
@@ -182,12 +180,8 @@ func (fn *writeProcessedFn) ProcessElement(ctx context.Context, batch []byte, em
 	if len(products) == 0 {
 		return nil
 	}
-	shard := shardOf(products[0].Key(), fn.Shards)
 	rows := make([]schemas.ProductRow, len(products))
 	for i := range products {
-		if s := shardOf(products[i].Key(), fn.Shards); s != shard {
-			return fmt.Errorf("write processed: batch mixes shards %d and %d: Dedupe and WriteLake disagree on the shard count", shard, s)
-		}
 		rows[i] = schemas.NewProductRow(&products[i])
 	}
 	path := fn.Dir + "/" + ProcessedDir + "/" + partName(shard)

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(string), error](&writeRecordsFn{})
+	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writeRecordsFn{})
 }
 
 // RecordsDir holds every accepted record after within-source dedupe, in
@@ -24,7 +24,7 @@ const RecordsDir = "records"
 // WriteRecords writes each survivor batch from Dedupe as one Parquet file
 // in records/ under dir, named by a hash of its first record key, so a
 // retried bundle rewrites its own file and two batches never share a
-// name. It takes the PCollection<[]byte> of survivor batches and returns
+// name. It takes the PCollection<KV<int,[]byte>> of survivor batches and returns
 // the PCollection<string> of written paths.
 func WriteRecords(s beam.Scope, dir, compression string, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteRecords")
@@ -36,7 +36,7 @@ type writeRecordsFn struct {
 	Compression string
 }
 
-func (fn *writeRecordsFn) ProcessElement(ctx context.Context, batch []byte, emit func(string)) error {
+func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit func(string)) error {
 	var rows []schemas.RecordRow
 	for src := batch; len(src) > 0; {
 		var p schemas.Product

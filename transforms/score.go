@@ -15,10 +15,11 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn6x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func([]byte), func(int, []byte), error](&scoreFn{})
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func([]byte), func(int, []byte), error](&scoreFn{})
 }
 
 // ScoreOptions configure candidate generation and scoring.
@@ -38,9 +39,8 @@ type ScoreOptions struct {
 // pair once with the match model, and keeps the pairs at or above the
 // threshold.
 //
-// It takes the PCollection<KV<int,[]byte>> of candidate batches from Block
-// and the PCollection<[]byte> of partial IDF tables (as a side input), and
-// returns a PCollection<[]byte> of packed edges and, with WritePairs, a
+// It takes the PCollection<KV<int,[]byte>> of tagged candidate and IDF
+// batches from Block, and returns a PCollection<[]byte> of packed edges and, with WritePairs, a
 // PCollection<KV<int,[]byte>> of every scored pair packed per shard (empty
 // otherwise).
 //
@@ -50,10 +50,9 @@ type ScoreOptions struct {
 // A pair that shares several blocks in a shard is scored once, in the
 // first (smallest key hash) ordinary block they share; pairs that share blocks
 // in different shards may be scored once per shard, and Cluster keeps one.
-func Score(s beam.Scope, opts ScoreOptions, candidates, idf beam.PCollection) (edges, pairs beam.PCollection) {
+func Score(s beam.Scope, opts ScoreOptions, candidates beam.PCollection) (edges, pairs beam.PCollection) {
 	s = s.Scope("linkbeam.Score")
-	grouped := beam.GroupByKey(s, candidates)
-	return beam.ParDo2(s, &scoreFn{Options: opts}, grouped, beam.SideInput{Input: idf})
+	return beam.ParDo2(s, &scoreFn{Options: opts}, beam.GroupByKey(s, candidates))
 }
 
 type scoreFn struct {
@@ -91,19 +90,25 @@ type shardBlocks struct {
 	big     []bool    // oversized per block id
 }
 
-func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, idfParts func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
+func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
 	idf := &matchers.IDF{DF: map[string]int32{}}
-	var part []byte
-	for idfParts(&part) {
-		var p matchers.IDF
-		if err := p.UnmarshalBinary(part); err != nil {
-			return fmt.Errorf("score: idf: %w", err)
-		}
-		idf.Merge(&p)
-	}
 	var raw [][]byte
 	for batch := []byte(nil); batches(&batch); batch = nil {
-		raw = append(raw, batch)
+		if len(batch) == 0 {
+			return fmt.Errorf("score shard %d: %w", shard, schemas.ErrCorruptBatch)
+		}
+		switch batch[0] {
+		case batchCandidates:
+			raw = append(raw, batch[1:])
+		case batchIDF:
+			var p matchers.IDF
+			if err := p.UnmarshalBinary(batch[1:]); err != nil {
+				return fmt.Errorf("score shard %d: idf: %w", shard, err)
+			}
+			idf.Merge(&p)
+		default:
+			return fmt.Errorf("score shard %d: batch tag %q: %w", shard, batch[0], schemas.ErrCorruptBatch)
+		}
 	}
 	cands, err := decodeCandidates(raw, idf)
 	if err != nil {
@@ -330,7 +335,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 
 func newEdge(sb *shardBlocks, i, j int32, p float64) edge {
 	a, b := &sb.cands[i], &sb.cands[j]
-	return edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN}
+	return edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
 }
 
 // firstSharedOrdinary returns the smallest id of an ordinary (not

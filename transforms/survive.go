@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[[]byte, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
+	register.DoFn4x1[int, func(*[]byte) bool, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
 	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(MasterShard), error](&surviveFn{})
 	register.Emitter1[MasterShard]()
 }
@@ -40,39 +40,52 @@ type SurviveOptions struct {
 // by field with the configured survivorship rules, recording which source
 // won each field.
 //
-// It takes the PCollection<[]byte> of survivor batches from Dedupe and the
-// singleton assignment PCollection<[]byte> from Cluster (as a side input),
-// and returns a PCollection<MasterShard>, one per output shard.
+// It takes the PCollection<KV<int,[]byte>> of survivor batches from Dedupe
+// and the PCollection<KV<int,[]byte>> of assignments from Cluster, both
+// keyed by dedupe shard, joins them shard by shard, and returns a
+// PCollection<MasterShard>, one per output shard. (A join rather than an
+// assignment side input: prism busy-polls a stage with side inputs while
+// its bundle runs.)
 func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Survive")
-	keyed := beam.ParDo(s, &assignFn{Shards: opts.Shards}, survivors, beam.SideInput{Input: assignments})
+	joined := beam.CoGroupByKey(s, survivors, assignments)
+	keyed := beam.ParDo(s, &assignFn{Shards: opts.Shards}, joined)
 	return beam.ParDo(s, &surviveFn{Options: opts}, beam.GroupByKey(s, keyed))
 }
 
+// assignFn gives each survivor of a dedupe shard its master id and routes
+// it to its master's output shard.
 type assignFn struct {
 	Shards int
 
-	assigned map[string]assignment
-	buf      shardBuffers
+	buf shardBuffers
 }
 
-func (fn *assignFn) ProcessElement(batch []byte, assignments func(*[]byte) bool, emit func(int, []byte)) error {
-	if fn.assigned == nil {
-		fn.assigned = map[string]assignment{}
-		var b []byte
-		for assignments(&b) {
-			if err := decodeAssignments(b, fn.assigned); err != nil {
-				return fmt.Errorf("survive: assignments: %w", err)
-			}
+func (fn *assignFn) ProcessElement(shard int, batches, assignments func(*[]byte) bool, emit func(int, []byte)) error {
+	assigned := map[string]assignment{}
+	var b []byte
+	for assignments(&b) {
+		if err := decodeAssignments(b, assigned); err != nil {
+			return fmt.Errorf("survive shard %d: assignments: %w", shard, err)
 		}
 	}
+	for batches(&b) {
+		if err := fn.assign(b, assigned, emit); err != nil {
+			return fmt.Errorf("survive shard %d: %w", shard, err)
+		}
+	}
+	fn.buf.flush(emit)
+	return nil
+}
+
+func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit func(int, []byte)) error {
 	for src := batch; len(src) > 0; {
 		var p schemas.Product
 		var err error
 		if src, err = schemas.DecodeProduct(src, &p); err != nil {
 			return fmt.Errorf("survive: %w", err)
 		}
-		a, ok := fn.assigned[p.Key()]
+		a, ok := assigned[p.Key()]
 		if !ok {
 			a = assignment{MasterID: MasterID(p.Key()), P: 1}
 		}
@@ -82,7 +95,6 @@ func (fn *assignFn) ProcessElement(batch []byte, assignments func(*[]byte) bool,
 			return schemas.AppendProduct(b, &p)
 		}, emit)
 	}
-	fn.buf.flush(emit)
 	return nil
 }
 
