@@ -1,10 +1,12 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -119,7 +121,7 @@ type clusterMember struct {
 }
 
 // assign clusters the edges and returns every record of a multi-record
-// cluster, grouped by master id and by record key inside a master.
+// cluster, grouped by cluster and in record key order inside one.
 func assign(best map[[2]string]float64, ids map[string]identifiers, opts ClusterOptions) []clusterMember {
 	nodes := map[string]int32{}
 	var keys []string
@@ -167,23 +169,32 @@ func assign(best map[[2]string]float64, ids map[string]identifiers, opts Cluster
 			prob[e.B] = max(prob[e.B], e.P)
 		}
 	}
-	size := map[int32]int{}
-	first := map[int32]int32{} // smallest member per cluster: keys are sorted
+	size := make([]int32, len(keys))
+	first := make([]int32, len(keys)) // smallest member per cluster: keys are sorted
 	for i, r := range rep {
 		if size[r] == 0 {
 			first[r] = int32(i)
 		}
 		size[r]++
 	}
-	var out []clusterMember
-	for i, k := range keys {
-		r := rep[i]
-		if size[r] < 2 {
-			continue
+	var multi []int32
+	for i, r := range rep {
+		if size[r] >= 2 {
+			multi = append(multi, int32(i))
 		}
-		out = append(out, clusterMember{k, assignment{MasterID: MasterID(keys[first[r]]), P: prob[i]}})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].MasterID < out[j].MasterID })
+	// By cluster, in the order of each cluster's first key.
+	slices.SortFunc(multi, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(first[rep[a]], first[rep[b]]), cmp.Compare(a, b))
+	})
+	out := make([]clusterMember, len(multi))
+	var id string
+	for k, i := range multi {
+		if k == 0 || rep[i] != rep[multi[k-1]] {
+			id = MasterID(keys[first[rep[i]]])
+		}
+		out[k] = clusterMember{keys[i], assignment{MasterID: id, P: prob[i]}}
+	}
 	return out
 }
 

@@ -136,33 +136,33 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		}(w)
 	}
 	wg.Wait()
-	// Sorted-neighbourhood pairs of oversized blocks may repeat across
-	// those blocks; they are deduplicated here, once, across workers.
-	seen := map[[2]int32]bool{}
 	var out, all []byte
+	var big []bigPair
 	var cand, scored, matched int64
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
+		matched += r.matched
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
-		for _, e := range r.bigPairs {
-			k := [2]int32{e.a, e.b}
-			if seen[k] {
-				scored--
-				continue
-			}
-			seen[k] = true
-			ed := newEdge(sb, e.a, e.b, e.p)
-			if e.p >= fn.Options.Threshold {
-				matched++
-				out = appendEdge(out, &ed)
-			}
-			if fn.Options.WritePairs {
-				all = appendEdge(all, &ed)
-			}
+		big = append(big, r.bigPairs...)
+	}
+	// Sorted-neighbourhood pairs of oversized blocks may repeat across
+	// those blocks; they are deduplicated here, once, across workers.
+	slices.SortFunc(big, func(x, y bigPair) int { return cmp.Compare(x.ab(), y.ab()) })
+	for k, e := range big {
+		if k > 0 && e.ab() == big[k-1].ab() {
+			scored--
+			continue
 		}
-		matched += r.matched
+		ed := newEdge(sb, e.a, e.b, e.p)
+		if e.p >= fn.Options.Threshold {
+			matched++
+			out = appendEdge(out, &ed)
+		}
+		if fn.Options.WritePairs {
+			all = appendEdge(all, &ed)
+		}
 	}
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
@@ -218,34 +218,59 @@ func parallel(n int, fn func(i int)) {
 
 func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 	// (block hash, candidate) for every membership, sorted: each run of
-	// one hash is a block, its candidates in record key order.
+	// one hash is a block, its candidates in record key order. The
+	// memberships are bucketed by the hash's top bits and the buckets
+	// sorted on every core.
 	type membership struct {
 		block uint64
 		cand  int32
 	}
-	var all []membership
-	for i, c := range cands {
+	const bucketBits = 8
+	bucketOf := func(h uint64) int { return int(h >> (64 - bucketBits)) }
+	start := make([]int, 1<<bucketBits+1)
+	for _, c := range cands {
 		for _, h := range c.Blocks {
-			all = append(all, membership{h, int32(i)})
+			start[bucketOf(h)+1]++
 		}
 	}
-	slices.SortFunc(all, func(a, b membership) int {
-		if a.block != b.block {
-			return cmp.Compare(a.block, b.block)
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	all := make([]membership, start[len(start)-1])
+	next := slices.Clone(start[:len(start)-1])
+	for i, c := range cands {
+		for _, h := range c.Blocks {
+			b := bucketOf(h)
+			all[next[b]] = membership{h, int32(i)}
+			next[b]++
 		}
-		return cmp.Compare(a.cand, b.cand)
+	}
+	parallel(1<<bucketBits, func(b int) {
+		slices.SortFunc(all[start[b]:start[b+1]], func(x, y membership) int {
+			return cmp.Or(cmp.Compare(x.block, y.block), cmp.Compare(x.cand, y.cand))
+		})
 	})
+	// Members and block lists are windows of two flat arrays.
 	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands))}
+	flatBlocks := make([]int32, len(all))
+	off := 0
+	for i, c := range cands {
+		sb.blockOf[i] = flatBlocks[off:off:off+len(c.Blocks)]
+		off += len(c.Blocks)
+	}
+	flatMembers := make([]int32, len(all))
+	for k := range all {
+		flatMembers[k] = all[k].cand
+	}
 	for start := 0; start < len(all); {
 		end := start + 1
 		for end < len(all) && all[end].block == all[start].block {
 			end++
 		}
 		id := int32(len(sb.members))
-		m := make([]int32, end-start)
-		for k := range m {
-			m[k] = all[start+k].cand
-			sb.blockOf[m[k]] = append(sb.blockOf[m[k]], id) // ids ascend with the hash
+		m := flatMembers[start:end:end]
+		for _, c := range m {
+			sb.blockOf[c] = append(sb.blockOf[c], id) // ids ascend with the hash
 		}
 		sb.members = append(sb.members, m)
 		sb.big = append(sb.big, maxBlock > 0 && len(m) > maxBlock)
@@ -258,6 +283,8 @@ type bigPair struct {
 	a, b int32
 	p    float64
 }
+
+func (e bigPair) ab() uint64 { return uint64(e.a)<<32 | uint64(e.b) }
 
 type scoreResult struct {
 	edges, pairs []byte

@@ -1,12 +1,15 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -100,6 +103,7 @@ func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit fu
 
 type member struct {
 	masterID string
+	key      string // rec.Key()
 	p        float64
 	rec      schemas.Product
 }
@@ -158,14 +162,12 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 			if src, err = schemas.DecodeProduct(src[8:], &m.rec); err != nil {
 				return fmt.Errorf("survive shard %d: %w", shard, err)
 			}
+			m.key = m.rec.Key()
 			ms = append(ms, m)
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].masterID != ms[j].masterID {
-			return ms[i].masterID < ms[j].masterID
-		}
-		return ms[i].rec.Key() < ms[j].rec.Key()
+	slices.SortFunc(ms, func(a, b member) int {
+		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))
 	})
 	out := MasterShard{Shard: shard}
 	for i := 0; i < len(ms); {
@@ -187,12 +189,8 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 		}
 		i = j
 	}
-	sort.Slice(out.Links, func(i, j int) bool {
-		a, b := &out.Links[i], &out.Links[j]
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		return a.SourceID < b.SourceID
+	slices.SortFunc(out.Links, func(a, b schemas.LinkRow) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
 	emit(out)
 	return nil
@@ -206,7 +204,7 @@ func (fn *surviveFn) master(group []member) schemas.MasterRow {
 		for i := range group {
 			r := &group[i].rec
 			cands[i] = matchers.Candidate{Value: value(r), Priority: fn.Options.Priorities[r.Source],
-				UpdatedAt: r.UpdatedAt, Tiebreak: r.Key()}
+				UpdatedAt: r.UpdatedAt, Tiebreak: group[i].key}
 		}
 		w, why := matchers.SurviveExplained(fn.rules[field], cands)
 		if w >= 0 {
