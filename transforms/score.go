@@ -255,7 +255,7 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 	flatBlocks := make([]int32, len(all))
 	off := 0
 	for i, c := range cands {
-		sb.blockOf[i] = flatBlocks[off:off:off+len(c.Blocks)]
+		sb.blockOf[i] = flatBlocks[off : off : off+len(c.Blocks)]
 		off += len(c.Blocks)
 	}
 	flatMembers := make([]int32, len(all))
