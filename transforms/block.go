@@ -46,6 +46,7 @@ type blockFn struct {
 	Blocking schemas.BlockingConfig
 	Shards   int
 
+	// Read-only once set up: records are blocked on several goroutines.
 	rules  []matchers.BlockingRule
 	brands *matchers.BrandIndex
 	buf    shardBuffers
@@ -80,32 +81,26 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
 	}
+	// A batch is a whole dedupe shard and prism runs the stage as one
+	// bundle, so the records are prepared on every core, in chunks whose
+	// output is emitted in order.
+	const chunk = 2048
+	parts := make([]blockedChunk, (len(products)+chunk-1)/chunk)
+	parallel(len(parts), func(c int) {
+		parts[c] = fn.block(products[c*chunk : min(len(products), (c+1)*chunk)])
+	})
 	idf := &matchers.IDF{DF: map[string]int32{}}
-	var keys []string
-	byShard := map[int][]uint64{}
-	for i := range products {
-		p := &products[i]
-		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
-		idf.Add(c.Prep.TitleTokens)
-		keys = keys[:0]
-		for _, r := range fn.rules {
-			keys = r.Keys(&c.Prep, keys)
-		}
-		clear(byShard)
-		for _, k := range keys {
-			h := keyHash(k)
-			sh := int(h % uint64(fn.Shards))
-			byShard[sh] = append(byShard[sh], h)
-		}
-		for sh, hs := range byShard {
-			slices.Sort(hs)
-			c.Blocks = slices.Compact(hs)
-			fn.buf.add(sh, func(b []byte) []byte {
-				if len(b) == 0 {
-					b = append(b, batchCandidates)
-				}
-				return appendCandidate(b, &c)
-			}, emit)
+	for _, part := range parts {
+		idf.Merge(part.idf)
+		for sh, packed := range part.byShard {
+			if len(packed) > 0 {
+				fn.buf.add(sh, func(b []byte) []byte {
+					if len(b) == 0 {
+						b = append(b, batchCandidates)
+					}
+					return append(b, packed...)
+				}, emit)
+			}
 		}
 	}
 	fn.buf.flush(emit)
@@ -118,6 +113,45 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit
 		emit(sh, tagged)
 	}
 	return nil
+}
+
+// blockedChunk is the output of blocking a run of records: the packed
+// candidates per shard and the IDF of their titles.
+type blockedChunk struct {
+	byShard [][]byte
+	idf     *matchers.IDF
+}
+
+func (fn *blockFn) block(products []schemas.Product) blockedChunk {
+	out := blockedChunk{byShard: make([][]byte, fn.Shards), idf: &matchers.IDF{DF: map[string]int32{}}}
+	var keys []string
+	hashes := make([][]uint64, fn.Shards)
+	for i := range products {
+		p := &products[i]
+		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
+		out.idf.Add(c.Prep.TitleTokens)
+		keys = keys[:0]
+		for _, r := range fn.rules {
+			keys = r.Keys(&c.Prep, keys)
+		}
+		for sh := range hashes {
+			hashes[sh] = hashes[sh][:0]
+		}
+		for _, k := range keys {
+			h := keyHash(k)
+			sh := h % uint64(fn.Shards)
+			hashes[sh] = append(hashes[sh], h)
+		}
+		for sh, hs := range hashes {
+			if len(hs) == 0 {
+				continue
+			}
+			slices.Sort(hs)
+			c.Blocks = slices.Compact(hs)
+			out.byShard[sh] = appendCandidate(out.byShard[sh], &c)
+		}
+	}
+	return out
 }
 
 // Prepare builds a product's matching view.

@@ -169,14 +169,25 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	slices.SortFunc(ms, func(a, b member) int {
 		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))
 	})
-	out := MasterShard{Shard: shard}
+	var groups [][2]int // [start, end) of each master's members
 	for i := 0; i < len(ms); {
 		j := i + 1
 		for j < len(ms) && ms[j].masterID == ms[i].masterID {
 			j++
 		}
-		group := ms[i:j]
-		out.Masters = append(out.Masters, fn.master(group))
+		groups = append(groups, [2]int{i, j})
+		i = j
+	}
+	// One bundle holds every shard on prism: build masters on every core.
+	out := MasterShard{Shard: shard, Masters: make([]schemas.MasterRow, len(groups))}
+	const chunk = 4096
+	parallel((len(groups)+chunk-1)/chunk, func(c int) {
+		for g := c * chunk; g < min(len(groups), (c+1)*chunk); g++ {
+			out.Masters[g] = fn.master(ms[groups[g][0]:groups[g][1]])
+		}
+	})
+	for _, g := range groups {
+		group := ms[g[0]:g[1]]
 		for _, m := range group {
 			fn.linked.inc(ctx, m.rec.Source, 1)
 			out.Links = append(out.Links, schemas.LinkRow{MasterID: m.masterID,
@@ -187,7 +198,6 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 		if len(group) > 1 {
 			fn.multi.Inc(ctx, 1)
 		}
-		i = j
 	}
 	slices.SortFunc(out.Links, func(a, b schemas.LinkRow) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
