@@ -145,24 +145,52 @@ type readTaskFn struct {
 func (fn *readTaskFn) ProcessElement(ctx context.Context, t ReadTask, emit func(SourceRecord)) error {
 	src := fn.Config.Sources[t.Source]
 	src.Name = t.Source
-	last := time.Now() // when the reader resumed: time spent downstream is not the reader's
-	send := func(r schemas.RawRecord) error {
-		rec := SourceRecord{Source: t.Source, Fields: r.Fields, Raw: r.Raw, Position: r.Position,
-			ReadNanos: int64(time.Since(last))}
-		if r.Err != nil {
-			rec.DecodeError = r.Err.Error()
+	// The reader decodes on its own goroutine, ahead of the records'
+	// harmonizing downstream: prism runs the read stage as one bundle, so
+	// this is the stage's only parallelism. Records cross in chunks.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []SourceRecord, 4)
+	done := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		const chunkSize = 256
+		var chunk []SourceRecord
+		last := time.Now() // when the reader resumed: time spent downstream is not the reader's
+		send := func(r schemas.RawRecord) error {
+			rec := SourceRecord{Source: t.Source, Fields: r.Fields, Raw: r.Raw, Position: r.Position,
+				ReadNanos: int64(time.Since(last))}
+			if r.Err != nil {
+				rec.DecodeError = r.Err.Error()
+			}
+			if chunk = append(chunk, rec); len(chunk) == chunkSize {
+				select {
+				case chunks <- chunk:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				chunk = make([]SourceRecord, 0, chunkSize)
+			}
+			last = time.Now()
+			return nil
 		}
-		emit(rec)
-		last = time.Now()
-		return nil
-	}
-	if src.Type == "rest_api" {
-		if err := sources.FetchAll(ctx, src, http.DefaultClient, send); err != nil {
-			return fmt.Errorf("read source %s: %w", t.Source, err)
+		var err error
+		if src.Type == "rest_api" {
+			err = sources.FetchAll(ctx, src, http.DefaultClient, send)
+		} else {
+			err = DecodeFile(ctx, t.Path, src, send)
 		}
-		return nil
+		if err == nil && len(chunk) > 0 {
+			chunks <- chunk
+		}
+		done <- err
+	}()
+	for chunk := range chunks {
+		for _, rec := range chunk {
+			emit(rec)
+		}
 	}
-	if err := DecodeFile(ctx, t.Path, src, send); err != nil {
+	if err := <-done; err != nil {
 		return fmt.Errorf("read source %s: %w", t.Source, err)
 	}
 	return nil
