@@ -58,8 +58,8 @@ func (p *Prepared) Reindex() {
 func (p *Prepared) index() {
 	p.titleSet = tokenSet(p.TitleTokens)
 	p.numericSet = nil
-	for _, t := range p.TitleTokens {
-		if numericToken(t, p.Models) {
+	for i, t := range p.TitleTokens {
+		if numericToken(t, p.Models) && !modelAffixAt(p.TitleTokens, i, p.Models) {
 			p.numericSet = append(p.numericSet, hashToken(t))
 		}
 	}
@@ -76,6 +76,26 @@ func (p *Prepared) indexed() *Prepared {
 	q := *p
 	q.index()
 	return &q
+}
+
+// modelAffixAt reports whether toks[i] is a short part written apart from
+// a model number beside it ("128" of "xqry701 128", "2t" of "mu xd219
+// 2t"), which is part of the code rather than a size or capacity. Units
+// ("55in", "2tb") are never affixes.
+func modelAffixAt(toks []string, i int, models []string) bool {
+	t := toks[i]
+	if len(models) == 0 || !isModelAffix(t) {
+		return false
+	}
+	var up [4]byte
+	for k := 0; k < len(t); k++ {
+		up[k] = upperASCII(t[k])
+	}
+	if unitLike(string(up[:len(t)])) {
+		return false
+	}
+	return i > 0 && isModelToken(toks[i-1], models) ||
+		i+1 < len(toks) && isModelToken(toks[i+1], models)
 }
 
 func hashToken(t string) uint64 {
