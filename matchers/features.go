@@ -64,8 +64,10 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Disagree) }},
 	{"brand_agree", "1 when both brands are known and equal",
 		func(a, b *Prepared) float64 { return is(a.Brand != "" && a.Brand == b.Brand) }},
-	{"brand_disagree", "1 when both brands are known and differ",
-		func(a, b *Prepared) float64 { return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand) }},
+	{"brand_disagree", "1 when both brands are known and differ, and neither owns the other (Harman owns JBL)",
+		func(a, b *Prepared) float64 {
+			return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand && !builtinIndex().Related(a.Brand, b.Brand))
+		}},
 	{"price_ratio", "cheaper / dearer price when both are known in one currency, else 0",
 		func(a, b *Prepared) float64 {
 			if !comparablePrices(a, b) {

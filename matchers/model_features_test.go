@@ -76,6 +76,8 @@ func TestNumberMismatchModelAffix(t *testing.T) {
 		{prep("Sony Electronics xqry701 128 128gb Xperia Phone", "XQRY-701-128"), prep("Sony 128GB Phone XQRY701-128", ""), 0},
 		// "55in" beside the model is a size, not an affix: {55in} vs {65in}.
 		{prep("Samsung UN55TU7000 55in TV", ""), prep("Samsung UN65TU7000 65in TV", ""), 1},
+		// "27vl958" is inside the declared HM27VL958: {27in} vs {27in}.
+		{prep("HP 27in Curved Gaming Monitor HM 27VL958", "HM27VL958"), prep("HP Monitor 27in HM27VL958", ""), 0},
 		// No model beside it: "128" counts, {128, 128gb} vs {128gb}.
 		{prep("Sony Xperia 128 Phone 128gb", ""), prep("Sony Xperia Phone 128gb", ""), 0.5},
 	}
@@ -87,9 +89,10 @@ func TestNumberMismatchModelAffix(t *testing.T) {
 }
 
 func TestModelAffixAt(t *testing.T) {
-	toks := []string{"sony", "wh", "1700gt2", "bl", "55in", "128"}
+	toks := []string{"sony", "wh", "1700gt2", "bl", "55in", "128", "700g", "2024"}
 	models := []string{"1700GT2"}
-	want := []bool{false, true, false, true, false, false}
+	// The model itself counts as inside (numericToken drops it anyway).
+	want := []bool{false, true, true, true, false, false, true, false}
 	for i := range toks {
 		if got := modelAffixAt(toks, i, models); got != want[i] {
 			t.Errorf("modelAffixAt(%q) = %v, want %v", toks[i], got, want[i])

@@ -78,13 +78,20 @@ func (p *Prepared) indexed() *Prepared {
 	return &q
 }
 
-// modelAffixAt reports whether toks[i] is a short part written apart from
-// a model number beside it ("128" of "xqry701 128", "2t" of "mu xd219
-// 2t"), which is part of the code rather than a size or capacity. Units
-// ("55in", "2tb") are never affixes.
+// modelAffixAt reports whether toks[i] is part of a model number written
+// apart rather than a size or capacity: a short part beside a model
+// number ("128" of "xqry701 128", "2t" of "mu xd219 2t"; units such as
+// "55in" or "2tb" never are), or a token of four characters or more
+// inside one ("27vl958" of "hm 27vl958" for the declared "HM27VL958").
 func modelAffixAt(toks []string, i int, models []string) bool {
 	t := toks[i]
-	if len(models) == 0 || !isModelAffix(t) {
+	if len(models) == 0 {
+		return false
+	}
+	if len(t) >= MinModelNumberLen {
+		return insideModel(t, models)
+	}
+	if !isModelAffix(t) {
 		return false
 	}
 	var up [4]byte
@@ -96,6 +103,28 @@ func modelAffixAt(toks []string, i int, models []string) bool {
 	}
 	return i > 0 && isModelToken(toks[i-1], models) ||
 		i+1 < len(toks) && isModelToken(toks[i+1], models)
+}
+
+// insideModel reports whether the lower-case ASCII token tok, upper-cased,
+// is a substring of one of models.
+func insideModel(tok string, models []string) bool {
+	for k := 0; k < len(tok); k++ {
+		if !isAlnumByte(tok[k]) {
+			return false
+		}
+	}
+	for _, m := range models {
+		for off := 0; off+len(tok) <= len(m); off++ {
+			k := 0
+			for k < len(tok) && upperASCII(tok[k]) == m[off+k] {
+				k++
+			}
+			if k == len(tok) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hashToken(t string) uint64 {
