@@ -26,27 +26,38 @@ func init() {
 // returns a PCollection<KV<int,[]byte>> of candidate batches by block
 // shard, and a PCollection<[]byte> of partial IDF tables (one per input
 // batch) that Score merges into the corpus IDF for TF-IDF similarity.
-func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int) (candidates, idf beam.PCollection) {
+//
+// previous, when set, is a previous output whose decisions Score keeps
+// (ScoreOptions.Previous): candidates whose record is unchanged since its
+// records/ are marked so.
+func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int, previous string) (candidates, idf beam.PCollection) {
 	s = s.Scope("linkbeam.Block")
-	return beam.ParDo2(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards}, survivors)
+	return beam.ParDo2(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous}, survivors)
 }
 
 type blockFn struct {
 	Blocking schemas.BlockingConfig
 	Shards   int
+	Previous string
 
-	rules  []matchers.BlockingRule
-	brands *matchers.BrandIndex
-	buf    shardBuffers
+	rules     []matchers.BlockingRule
+	brands    *matchers.BrandIndex
+	unchanged unchangedSet
+	buf       shardBuffers
 }
 
-func (fn *blockFn) Setup() error {
+func (fn *blockFn) Setup(ctx context.Context) error {
 	rules, err := BlockingRules(fn.Blocking)
 	if err != nil {
 		return err
 	}
 	fn.rules = rules
 	fn.brands = matchers.DefaultBrandIndex()
+	if fn.Previous != "" {
+		if fn.unchanged, err = loadUnchanged(ctx, fn.Previous); err != nil {
+			return fmt.Errorf("block: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -74,7 +85,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, batch []byte, emit func(i
 	byShard := map[int][]uint64{}
 	for i := range products {
 		p := &products[i]
-		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
+		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands), Unchanged: fn.unchanged.has(p)}
 		idf.Add(c.Prep.TitleTokens)
 		keys = keys[:0]
 		for _, r := range fn.rules {

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
@@ -32,6 +33,11 @@ type ScoreOptions struct {
 	// clustering.one_per_source such a pair can never merge, so scoring it
 	// is wasted work (a third of the candidates on Abt-Buy).
 	CrossSourceOnly bool
+	// Previous, when set, is a previous output decided under the same
+	// ScoringHash: a pair of two candidates Block marked unchanged is not
+	// scored (MetricReusedPairs), and the edges/ of Previous between such
+	// candidates are kept.
+	Previous string
 }
 
 // Score forms the candidate pairs inside every block, scores each distinct
@@ -61,13 +67,15 @@ type scoreFn struct {
 
 	features  *matchers.FeatureSet
 	scorer    *matchers.Scorer
+	kept      []schemas.EdgeRow // the edges of Options.Previous
 	candPairs beam.Counter
 	scored    beam.Counter
+	reused    beam.Counter
 	matched   beam.Counter
 	oversized beam.Counter
 }
 
-func (fn *scoreFn) Setup() error {
+func (fn *scoreFn) Setup(ctx context.Context) error {
 	fs, err := matchers.NewFeatureSet(fn.Options.Model.Features)
 	if err != nil {
 		return fmt.Errorf("score: %w", err)
@@ -78,8 +86,14 @@ func (fn *scoreFn) Setup() error {
 	}
 	fn.candPairs = beam.NewCounter(Namespace, MetricCandidatePairs)
 	fn.scored = beam.NewCounter(Namespace, MetricScoredPairs)
+	fn.reused = beam.NewCounter(Namespace, MetricReusedPairs)
 	fn.matched = beam.NewCounter(Namespace, MetricMatchedPairs)
 	fn.oversized = beam.NewCounter(Namespace, MetricOversizedBlock)
+	if fn.Options.Previous != "" {
+		if fn.kept, err = readPrevious[schemas.EdgeRow](ctx, fn.Options.Previous, EdgesDir); err != nil {
+			return fmt.Errorf("score: previous edges: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -135,19 +149,27 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	// those blocks; they are deduplicated here, once, across workers.
 	seen := map[[2]int32]bool{}
 	var out, all []byte
-	var cand, scored, matched int64
+	var cand, scored, reused, matched int64
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
+		reused += r.reused
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
 		for _, e := range r.bigPairs {
 			k := [2]int32{e.a, e.b}
 			if seen[k] {
-				scored--
+				if e.kept {
+					reused--
+				} else {
+					scored--
+				}
 				continue
 			}
 			seen[k] = true
+			if e.kept {
+				continue
+			}
 			ed := newEdge(sb, e.a, e.b, e.p)
 			if e.p >= fn.Options.Threshold {
 				matched++
@@ -159,8 +181,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		}
 		matched += r.matched
 	}
+	out = appendKeptEdges(out, sb, fn.kept)
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
+	fn.reused.Inc(ctx, reused)
 	fn.matched.Inc(ctx, matched)
 	if len(out) > 0 {
 		emit(out)
@@ -252,6 +276,7 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 type bigPair struct {
 	a, b int32
 	p    float64
+	kept bool // both records unchanged: not scored
 }
 
 type scoreResult struct {
@@ -260,6 +285,7 @@ type scoreResult struct {
 	// across such blocks and are deduplicated after the workers finish.
 	bigPairs                    []bigPair
 	candidates, scored, matched int64
+	reused                      int64 // pairs of two unchanged records, not scored
 }
 
 // scoreBlocks scores the blocks whose id ≡ w (mod workers).
@@ -269,6 +295,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	sameSource := func(i, j int32) bool {
 		return fn.Options.CrossSourceOnly && sb.cands[i].Prep.Source == sb.cands[j].Prep.Source
 	}
+	kept := func(i, j int32) bool { return sb.cands[i].Unchanged && sb.cands[j].Unchanged }
 	score := func(i, j int32) float64 {
 		r.scored++
 		a, b := &sb.cands[i].Prep, &sb.cands[j].Prep
@@ -291,6 +318,10 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					r.candidates++
 					i, j := m[a], m[b]
 					if sameSource(i, j) || firstSharedOrdinary(sb, i, j) != int32(id) {
+						continue
+					}
+					if kept(i, j) {
+						r.reused++
 						continue
 					}
 					p := score(i, j)
@@ -322,7 +353,12 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if sameSource(i, j) || firstSharedOrdinary(sb, i, j) >= 0 {
 				return // never merged, or scored in full in that ordinary block
 			}
-			r.bigPairs = append(r.bigPairs, bigPair{i, j, score(i, j)})
+			if kept(i, j) {
+				r.reused++
+				r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, kept: true})
+				return
+			}
+			r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, p: score(i, j)})
 		})
 	}
 	return r
