@@ -45,7 +45,18 @@ const (
 // of at least MinModelNumberLen characters. It is the high-precision rule
 // for catalogues that carry MPNs, also inside titles.
 //
-// Keys: "mn:<model>". Models ["kd55x85j", "x85"] give ["mn:kd55x85j"].
+// Titles often write a code apart ("Sony WH 1700GT2 BL") where the model
+// field or another title joins it ("WH-1700GT2/BL", normalised
+// "WH1700GT2BL"), and only the middle part is read as a model number. So
+// for each title token that is one of the record's model numbers, the rule
+// also keys the token joined with its short neighbours (1 to 4 letters or
+// digits): previous+token, token+next and previous+token+next. The joins
+// that are not the product's code are almost always unique keys, which
+// form no pairs.
+//
+// Keys: "mn:<model>". Models ["KD55X85J", "X85"] give ["mn:KD55X85J"];
+// title "sony wh 1700gt2 bl headphones" with models ["1700GT2"] gives
+// ["mn:1700GT2", "mn:WH1700GT2", "mn:1700GT2BL", "mn:WH1700GT2BL"].
 type ModelNumberRule struct{}
 
 // Name implements BlockingRule.
@@ -59,7 +70,96 @@ func (ModelNumberRule) Keys(p *Prepared, dst []string) []string {
 			dst = appendBlockKey(dst, start, "mn:", m)
 		}
 	}
+	if len(p.Models) == 0 {
+		return dst
+	}
+	toks := p.TitleTokens
+	for i, t := range toks {
+		if !isModelToken(t, p.Models) {
+			continue
+		}
+		var prev, next string
+		if i > 0 && isModelAffix(toks[i-1]) {
+			prev = toks[i-1]
+		}
+		if i+1 < len(toks) && isModelAffix(toks[i+1]) {
+			next = toks[i+1]
+		}
+		if prev != "" {
+			dst = appendJoinedModelKey(dst, start, prev, t, "")
+		}
+		if next != "" {
+			dst = appendJoinedModelKey(dst, start, "", t, next)
+		}
+		if prev != "" && next != "" {
+			dst = appendJoinedModelKey(dst, start, prev, t, next)
+		}
+	}
 	return dst
+}
+
+// isModelToken reports whether the lower-case title token tok is, in upper
+// case, one of the (normalised, upper-case) models.
+func isModelToken(tok string, models []string) bool {
+	for _, m := range models {
+		if len(m) != len(tok) || len(m) < MinModelNumberLen {
+			continue
+		}
+		same := true
+		for k := 0; k < len(m); k++ {
+			if upperASCII(tok[k]) != m[k] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	return false
+}
+
+// isModelAffix reports whether a title token may be a separately written
+// prefix or suffix of a model number: 1 to 4 ASCII letters or digits
+// ("wh", "bl", "2t", "15eu").
+func isModelAffix(tok string) bool {
+	if len(tok) == 0 || len(tok) > 4 {
+		return false
+	}
+	for k := 0; k < len(tok); k++ {
+		if !isAlnumByte(tok[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func upperASCII(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// appendJoinedModelKey appends "mn:" + upper(prev+tok+next), all ASCII
+// alphanumeric, unless dst[start:] already holds it.
+func appendJoinedModelKey(dst []string, start int, prev, tok, next string) []string {
+	var stack [64]byte
+	b := append(stack[:0], "mn:"...)
+	for _, part := range [3]string{prev, tok, next} {
+		for k := 0; k < len(part); k++ {
+			b = append(b, upperASCII(part[k]))
+		}
+	}
+	if len(b)-3 > maxModelLen {
+		return dst
+	}
+	for _, k := range dst[start:] {
+		if k == string(b) {
+			return dst
+		}
+	}
+	return append(dst, string(b))
 }
 
 // GTINRule blocks on the normalised GTIN-14 (Prepared.GTIN).

@@ -2,6 +2,7 @@ package matchers
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -19,6 +20,10 @@ var builtinBrands string
 type BrandIndex struct {
 	names    map[string]brandEntry // space-free normalised name → entry
 	maxWords int
+	// parents maps a canonical brand to the canonical names of the
+	// companies that own it (brands.txt "Parent > Brand" lines).
+	parents map[string][]string
+	owners  map[string]bool // canonical names that own a brand
 }
 
 type brandEntry struct {
@@ -52,23 +57,66 @@ func NewBrandIndex(brands []string) *BrandIndex {
 func DefaultBrandIndex() *BrandIndex { return builtinIndex() }
 
 var builtinIndex = sync.OnceValue(func() *BrandIndex {
-	idx := &BrandIndex{names: make(map[string]brandEntry, 512)}
+	idx := &BrandIndex{names: make(map[string]brandEntry, 512),
+		parents: map[string][]string{}, owners: map[string]bool{}}
+	var relations []string
 	for line := range strings.Lines(builtinBrands) {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
+		if strings.Contains(line, ">") {
+			relations = append(relations, line) // after every brand is known
+			continue
+		}
 		idx.addLine(line, true)
+	}
+	for _, line := range relations {
+		parent, brands, _ := strings.Cut(line, ">")
+		p := idx.normalize(parent)
+		for b := range strings.SplitSeq(brands, ",") {
+			if c := idx.normalize(b); c != "" && p != "" && c != p {
+				idx.parents[c] = append(idx.parents[c], p)
+				idx.owners[p] = true
+			}
+		}
 	}
 	return idx
 })
 
 func (idx *BrandIndex) clone() *BrandIndex {
-	c := &BrandIndex{names: make(map[string]brandEntry, len(idx.names)+64), maxWords: idx.maxWords}
+	c := &BrandIndex{names: make(map[string]brandEntry, len(idx.names)+64), maxWords: idx.maxWords,
+		parents: idx.parents, owners: idx.owners} // relations are built-in only: shared read-only
 	for k, v := range idx.names {
 		c.names[k] = v
 	}
 	return c
+}
+
+// Related reports whether canonical brands a and b differ and one owns
+// the other ("harman" and "jbl", "apple" and "beats").
+func (idx *BrandIndex) Related(a, b string) bool {
+	if idx == nil {
+		idx = builtinIndex()
+	}
+	if a == b || a == "" || b == "" {
+		return false
+	}
+	return slices.Contains(idx.parents[a], b) || slices.Contains(idx.parents[b], a)
+}
+
+// ownedBrand returns the brand titleToks name when brand owns it: a record
+// filed under its maker's corporate name ("Harman International") whose
+// title names the maker's brand ("JBL Charge 5") is a JBL. Otherwise it
+// returns brand.
+func (idx *BrandIndex) ownedBrand(brand string, titleToks []string) string {
+	if !idx.owners[brand] {
+		return brand
+	}
+	if t := idx.detectTokens(titleToks); idx.Related(t, brand) {
+		return t
+	}
+	return brand
 }
 
 // addLine adds "[^]canonical|alias|...".
@@ -98,8 +146,12 @@ func (idx *BrandIndex) addLine(line string, builtin bool) {
 	for aliases != "" {
 		var a string
 		a, aliases, _ = strings.Cut(aliases, "|")
+		ae := e
+		if strings.HasPrefix(a, "^") {
+			a, ae.startOnly = a[1:], true // a common word: only at the start
+		}
 		if t := brandTokens(a); len(t) > 0 {
-			idx.add(t, e)
+			idx.add(t, ae)
 		}
 	}
 }
@@ -187,6 +239,10 @@ func (idx *BrandIndex) Normalize(brand string) string {
 	if idx == nil {
 		idx = builtinIndex()
 	}
+	return idx.normalize(brand)
+}
+
+func (idx *BrandIndex) normalize(brand string) string {
 	toks := brandTokens(brand)
 	if len(toks) == 0 {
 		return ""
@@ -210,7 +266,11 @@ func brandTokens(s string) []string {
 	if len(toks) > 1 && toks[0] == "the" {
 		toks = toks[1:]
 	}
-	for len(toks) > 1 && corporateSuffixes[toks[len(toks)-1]] {
+	for len(toks) > 1 && corporateSuffixes[toks[len(toks)-1]] ||
+		len(toks) > 2 && toks[len(toks)-2] == "a" && toks[len(toks)-1] == "s" {
+		if toks[len(toks)-1] == "s" && toks[len(toks)-2] == "a" {
+			toks = toks[:len(toks)-1] // "A/S" (Danish)
+		}
 		toks = toks[:len(toks)-1]
 		if len(toks) > 1 && toks[len(toks)-1] == "of" {
 			toks = toks[:len(toks)-1] // "Nintendo of America"
@@ -230,6 +290,7 @@ var corporateSuffixes = map[string]bool{
 	"international": true, "intl": true, "usa": true, "america": true, "mfg": true,
 	"ent": true, "entertainment": true, "distributing": true, "designs": true,
 	"homecare": true, "group": true, "holdings": true, "industries": true, "brands": true,
+	"ab": true, "aps": true, "nv": true, "spa": true, "srl": true, "oy": true, "pty": true,
 }
 
 var brandPlaceholders = map[string]bool{

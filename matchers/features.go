@@ -36,7 +36,7 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 {
 			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
 		}},
-	{"model_agree", "1 when both records have model numbers and one is shared",
+	{"model_agree", "1 when both records have model numbers and one is shared (a declared model number stands alone for its record)",
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Agree) }},
 	{"model_disagree", "1 when both records have model numbers and none is shared",
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Disagree) }},
@@ -44,11 +44,8 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Partial) }},
 	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system",
 		func(a, b *Prepared) float64 { return is(modelVariant(comparableModels(a, b))) }},
-	{"model_in_title", "1 when a model number of either record appears in the other's title",
-		func(a, b *Prepared) float64 {
-			ma, mb := comparableModels(a, b)
-			return is(ModelInText(ma, b.TitleTokens) || ModelInText(mb, a.TitleTokens))
-		}},
+	{"model_in_title", "1 when a model number of either record appears in the other's title (only the declared one when one record declares one)",
+		func(a, b *Prepared) float64 { return is(modelInTitle(a, b)) }},
 	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some",
 		numberMismatch},
 	{"colour_agree", "1 when both titles name a colour and share one",
@@ -67,8 +64,10 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Disagree) }},
 	{"brand_agree", "1 when both brands are known and equal",
 		func(a, b *Prepared) float64 { return is(a.Brand != "" && a.Brand == b.Brand) }},
-	{"brand_disagree", "1 when both brands are known and differ",
-		func(a, b *Prepared) float64 { return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand) }},
+	{"brand_disagree", "1 when both brands are known and differ, and neither owns the other (Harman owns JBL)",
+		func(a, b *Prepared) float64 {
+			return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand && !builtinIndex().Related(a.Brand, b.Brand))
+		}},
 	{"price_ratio", "cheaper / dearer price when both are known in one currency, else 0",
 		func(a, b *Prepared) float64 {
 			if !comparablePrices(a, b) {
@@ -81,14 +80,37 @@ var Features = []Feature{
 }
 
 // comparableModels returns the model numbers two records are compared
-// on: only their declared ones (model number fields) when both have one,
-// because a code read from a title is often a product line ("C350",
-// "G915") that many different products share; every known code otherwise.
+// on: a record's declared one (its model number field) alone when it has
+// one, because a code read from a title is often a product line ("C350",
+// "G915") or a spec class ("AX1800") that many different products share;
+// every code read from the title otherwise. So a declared "LKZ2322U" with
+// "G915" in its title and another record's title codes "LKC6130U",
+// "G915" disagree.
 func comparableModels(a, b *Prepared) ([]string, []string) {
-	if a.DeclaredModel && b.DeclaredModel {
-		return a.Models[:1], b.Models[:1]
+	ma, mb := a.Models, b.Models
+	if a.DeclaredModel {
+		ma = ma[:1]
 	}
-	return a.Models, b.Models
+	if b.DeclaredModel {
+		mb = mb[:1]
+	}
+	return ma, mb
+}
+
+// modelInTitle reports whether a comparable model number of one record
+// is spelt in the other's title. When only one record declares a model
+// number, only that one is looked for: the other's title codes appearing
+// in the first title are shared line names or specs ("G915", "AX1800"),
+// which title similarity already counts.
+func modelInTitle(a, b *Prepared) bool {
+	ma, mb := comparableModels(a, b)
+	switch {
+	case a.DeclaredModel && !b.DeclaredModel:
+		return ModelInText(ma, b.TitleTokens)
+	case b.DeclaredModel && !a.DeclaredModel:
+		return ModelInText(mb, a.TitleTokens)
+	}
+	return ModelInText(ma, b.TitleTokens) || ModelInText(mb, a.TitleTokens)
 }
 
 func modelAgreement(a, b *Prepared) Agreement {

@@ -174,7 +174,8 @@ type modelCand struct {
 //     four characters once normalised: "Sony SLV-D380P Black ..." →
 //     "SLVD380P". Units and specs are not codes: "500GB", "1080p",
 //     "2.4GHz", "5.1CH", "33-1/3", "10/100", "802.11g", "16:9", "24-Port",
-//     "4x6", "MP3", "DDR2", "USB2" and the like are skipped, as are tokens
+//     "4x6", "MP3", "DDR2", "USB2", Wi-Fi classes ("AX1800", "AC1200"),
+//     "2-in-1" and the like are skipped, as are tokens
 //     with a decimal point, components after "Core 2 Duo", "GeForce" and
 //     similar, and everything after "for", "fits" or "compatible" ("Ink
 //     Cartridge For PIXMA iP4200" is not an iP4200).
@@ -485,7 +486,7 @@ func codeCandidate(raw string, strong bool) (string, bool) {
 	switch {
 	case l && d:
 		if len(m) < 4 && !strong || hasDecimalPoint(raw) && !strong ||
-			unitLike(m) || modelStopwords[m] || !strong && quantityHyphen(raw) {
+			unitLike(m) || modelStopwords[m] || wifiClass(m) || !strong && quantityHyphen(raw) {
 			return "", false
 		}
 		return m, true
@@ -631,6 +632,17 @@ func unitLike(m string) bool {
 	return false
 }
 
+// wifiClass reports a Wi-Fi speed class ("AC1200", "AX1800", "AXE11000",
+// "BE9300"): routers of every maker and line share them.
+func wifiClass(m string) bool {
+	for _, p := range [...]string{"AXE", "AX", "AC", "BE"} {
+		if rest, ok := strings.CutPrefix(m, p); ok {
+			return len(rest) >= 3 && len(rest) <= 5 && isAllDigits(rest)
+		}
+	}
+	return false
+}
+
 // unitSuffixes are units and counters that follow a number. "D" (EOS
 // "450D"), "S", "A", "L" and "H" are left out: they end real model numbers.
 var unitSuffixes = setOf(
@@ -659,6 +671,7 @@ var modelStopwords = setOf(
 	"WIN8", "WIN10", "WIN11", "WINDOWS7", "WINDOWS8", "WINDOWS10", "WINDOWS11",
 	"LGA775", "LGA1150", "LGA1151", "LGA1155", "LGA1156", "LGA1366", "LGA2011",
 	"AM2", "AM3", "AM4", "AM5", "DTS9624",
+	"2IN1", "3IN1", "4IN1", "5IN1", "6IN1", "7IN1", "8IN1", "9IN1", "10IN1",
 )
 
 // accessoryWords end the search for codes in running text: "Ink Cartridge

@@ -136,6 +136,10 @@ func TestExtractModelNumbers(t *testing.T) {
 		// Units and specs are not codes.
 		{"LaCie 500GB 7200rpm 1080p 2.4GHz 5.1CH 802.11g 10/100 16:9 24-Port Drive", "", nil},
 		{"Sony 33-1/3 RPM 4x6 MP3 DDR2 USB2 Player", "", nil},
+		// Wi-Fi classes and "2-in-1" are shared by every maker.
+		{"Asus ROG Rapture AX1800 Wi-Fi 6 Router AXE11000 AC1200 BE9300", "", nil},
+		{"HP Spectre 2-in-1 Laptop - AX5400", "", nil},
+		{"Netgear Nighthawk AX5400 Router RAX50", "", []string{"RAX50"}},
 		// Accessories: what follows "for" names other products.
 		{"Canon Ink Cartridge For PIXMA iP4200, iP5200 Printers - 0620B002", "", []string{"0620B002"}},
 		// Components: the processor is not the laptop.

@@ -18,6 +18,8 @@ const maxFallbackTitle = 200
 //     tokens.
 //   - Brand: the Brand field, else Manufacturer, each through
 //     brands.Normalize; else the brand brands.Detect finds in the title.
+//     A field naming a company that owns the brand the title names
+//     ("Harman International", "JBL Charge 5") gives the title's brand.
 //   - Models: the ModelNumber field (NormalizeModel) first, marked
 //     DeclaredModel, then ExtractModelNumbers of title and description,
 //     without duplicates and without the brand itself ("Twenty20").
@@ -48,6 +50,8 @@ func Prepare(f Fields, brands *BrandIndex) Prepared {
 	}
 	if p.Brand == "" {
 		p.Brand = brands.detectTokens(p.TitleTokens)
+	} else {
+		p.Brand = brands.ownedBrand(p.Brand, p.TitleTokens)
 	}
 
 	brandCode := strings.ToUpper(strings.ReplaceAll(p.Brand, " ", ""))

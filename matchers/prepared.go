@@ -58,8 +58,8 @@ func (p *Prepared) Reindex() {
 func (p *Prepared) index() {
 	p.titleSet = tokenSet(p.TitleTokens)
 	p.numericSet = nil
-	for _, t := range p.TitleTokens {
-		if numericToken(t, p.Models) {
+	for i, t := range p.TitleTokens {
+		if numericToken(t, p.Models) && !modelAffixAt(p.TitleTokens, i, p.Models) {
 			p.numericSet = append(p.numericSet, hashToken(t))
 		}
 	}
@@ -76,6 +76,55 @@ func (p *Prepared) indexed() *Prepared {
 	q := *p
 	q.index()
 	return &q
+}
+
+// modelAffixAt reports whether toks[i] is part of a model number written
+// apart rather than a size or capacity: a short part beside a model
+// number ("128" of "xqry701 128", "2t" of "mu xd219 2t"; units such as
+// "55in" or "2tb" never are), or a token of four characters or more
+// inside one ("27vl958" of "hm 27vl958" for the declared "HM27VL958").
+func modelAffixAt(toks []string, i int, models []string) bool {
+	t := toks[i]
+	if len(models) == 0 {
+		return false
+	}
+	if len(t) >= MinModelNumberLen {
+		return insideModel(t, models)
+	}
+	if !isModelAffix(t) {
+		return false
+	}
+	var up [4]byte
+	for k := 0; k < len(t); k++ {
+		up[k] = upperASCII(t[k])
+	}
+	if unitLike(string(up[:len(t)])) {
+		return false
+	}
+	return i > 0 && isModelToken(toks[i-1], models) ||
+		i+1 < len(toks) && isModelToken(toks[i+1], models)
+}
+
+// insideModel reports whether the lower-case ASCII token tok, upper-cased,
+// is a substring of one of models.
+func insideModel(tok string, models []string) bool {
+	for k := 0; k < len(tok); k++ {
+		if !isAlnumByte(tok[k]) {
+			return false
+		}
+	}
+	for _, m := range models {
+		for off := 0; off+len(tok) <= len(m); off++ {
+			k := 0
+			for k < len(tok) && upperASCII(tok[k]) == m[off+k] {
+				k++
+			}
+			if k == len(tok) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hashToken(t string) uint64 {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -128,10 +129,39 @@ func assertSameFiles(t *testing.T, what string, got, want map[string]string) {
 	}
 }
 
-// The demo, then the demo with an edited title, a newer version of a
-// record, a cross-source duplicate of a singleton, a new product and two
-// deleted records, with --previous: ids persist and each change is one
-// event. A third run on the same input, in place, changes nothing.
+// editedDemo is the demo config on edited data: an edited title
+// (shop:SHP-1002), a newer version of a record (marketplace:20403), a
+// cross-source duplicate of a singleton (marketplace:20450), a new product
+// (shop:SHP-1040) and two deleted records (marketplace:20428, 20413).
+func editedDemo(t *testing.T) *schemas.Config {
+	t.Helper()
+	const newProduct = `{"product_id": "SHP-1040", "product_name": "Garmin Forerunner 265 GPS Running Smartwatch, Black", "brand": "Garmin", "cost": "$449.99", "product_category": "Wearables", "mpn": "010-02810-00", "ean": "0753759312373", "link": "https://shop.example.com/p/SHP-1040", "updated": "2024-06-01T10:00:00Z"}`
+	cfgPath := copyDemo(t, map[string]func(string) string{
+		"products_v1.jsonl": editLines(func(line string) string {
+			if strings.Contains(line, `"SHP-1002"`) {
+				return strings.Replace(line, `Smart TV (2023)`, `Smart TV (2023 model)`, 1)
+			}
+			return line
+		}, newProduct),
+		"items_v2.csv": editLines(func(line string) string {
+			if strings.HasPrefix(line, "20428,") || strings.HasPrefix(line, "20413,") {
+				return "" // deleted: a canon camera (shared with the shop), jbl (a singleton)
+			}
+			return line
+		},
+			`20450,Samsung Galaxy Buds2 Pro Earbuds Graphite,219.00,Headphones,Samsung,SM-R510NZAAXAR,8806094933215,20/06/2024 10:00`,
+			`20403,"LG OLED65C3 65"" OLED evo 4K TV",1999.99,TV & Video,LG Electronics,OLED65C3,,20/06/2024 08:00`),
+	})
+	cfg, _, err := Prepare(context.Background(), cfgPath, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// The demo, then the edited demo (editedDemo) with --previous: ids
+// persist and each change is one event. A third run on the same input, in
+// place, changes nothing and scores no pair.
 func TestIncrementalRun(t *testing.T) {
 	ctx := context.Background()
 	cfg, opts := loadDemo(t)
@@ -164,27 +194,7 @@ func TestIncrementalRun(t *testing.T) {
 	}
 	a := linkMap(t, dirA)
 
-	const newProduct = `{"product_id": "SHP-1040", "product_name": "Garmin Forerunner 265 GPS Running Smartwatch, Black", "brand": "Garmin", "cost": "$449.99", "product_category": "Wearables", "mpn": "010-02810-00", "ean": "0753759312373", "link": "https://shop.example.com/p/SHP-1040", "updated": "2024-06-01T10:00:00Z"}`
-	cfgPath := copyDemo(t, map[string]func(string) string{
-		"products_v1.jsonl": editLines(func(line string) string {
-			if strings.Contains(line, `"SHP-1002"`) {
-				return strings.Replace(line, `Smart TV (2023)`, `Smart TV (2023 model)`, 1)
-			}
-			return line
-		}, newProduct),
-		"items_v2.csv": editLines(func(line string) string {
-			if strings.HasPrefix(line, "20428,") || strings.HasPrefix(line, "20413,") {
-				return "" // deleted: a canon camera (shared with the shop), jbl (a singleton)
-			}
-			return line
-		},
-			`20450,Samsung Galaxy Buds2 Pro Earbuds Graphite,219.00,Headphones,Samsung,SM-R510NZAAXAR,8806094933215,20/06/2024 10:00`,
-			`20403,"LG OLED65C3 65"" OLED evo 4K TV",1999.99,TV & Video,LG Electronics,OLED65C3,,20/06/2024 08:00`),
-	})
-	cfgB, _, err := Prepare(ctx, cfgPath, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfgB := editedDemo(t)
 	optsB := opts
 	optsB.Output, optsB.Previous, optsB.RunID = t.TempDir(), dirA, "run2"
 	sumB, err := runJob(t, cfgB, optsB)
@@ -291,6 +301,9 @@ func TestIncrementalRun(t *testing.T) {
 			t.Errorf("unchanged input counts %d %s", n, kind)
 		}
 	}
+	if sumC.ScoredPairs != 0 || sumC.ReusedPairs != sumB.ScoredPairs+sumB.ReusedPairs {
+		t.Errorf("unchanged input: %d pairs scored, %d reused; want 0 and %d", sumC.ScoredPairs, sumC.ReusedPairs, sumB.ScoredPairs+sumB.ReusedPairs)
+	}
 	assertSameFiles(t, "rerun on unchanged input", files(t, optsC.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), before)
 }
 
@@ -326,6 +339,9 @@ func TestIncrementalRunDueSources(t *testing.T) {
 		if c.Read != 0 || c.Reused != ca.Linked || c.Linked != ca.Linked {
 			t.Errorf("source %s not due: read %d, reused %d, linked %d; want 0, %d, %d", name, c.Read, c.Reused, c.Linked, ca.Linked, ca.Linked)
 		}
+	}
+	if sum.ScoredPairs != 0 || sum.ReusedPairs != sumA.ScoredPairs {
+		t.Errorf("the shop's unchanged feed: %d pairs scored, %d reused; want 0 and %d", sum.ScoredPairs, sum.ReusedPairs, sumA.ScoredPairs)
 	}
 	assertSameFiles(t, "due sources only", files(t, due.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), full)
 	if rows, err := ReadChanges(ctx, due.Output); err != nil || len(rows) != 0 {
@@ -385,6 +401,7 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 			"shop":   {Read: 10, Accepted: 8, Rejected: 2, Superseded: 1, Linked: 7},
 			"legacy": {Reused: 5, Linked: 5},
 		},
+		CandidatePairs: 12, ScoredPairs: 3, ReusedPairs: 8, MatchedPairs: 2,
 		Masters: 9,
 		Changes: map[string]int64{reconcile.Created: 1, reconcile.Retired: 2},
 	}
@@ -396,6 +413,7 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 	for _, want := range []string{
 		"reused from the previous run (linked, not read): legacy 5\n",
 		"changes since the previous run: 1 created, 0 updated, 0 merged, 0 split, 2 retired\n",
+		"candidate pairs 12, scored 3, reused 8 (unchanged records), matched 2\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
@@ -406,4 +424,302 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 	if err := bad.Check(); err == nil || !strings.Contains(err.Error(), "accepted 0 + reused 5 != linked 4 + superseded 0") {
 		t.Errorf("Check of a lost reused record: %v", err)
 	}
+}
+
+// The demo; a rerun on the same input with --previous; then the edited
+// demo in place, --previous = --output, as a scheduled run does. A pair of
+// two unchanged records is not scored and keeps its previous decision:
+// the rerun scores nothing and changes nothing, and the edited run scores
+// exactly the candidate pairs with a changed or new record and clusters
+// as a full run on the edited input does.
+func TestIncrementalRunKeepsDecisions(t *testing.T) {
+	ctx := context.Background()
+	cfg, opts := loadDemo(t)
+	opts.BlockShards = 1 // each candidate pair is scored once, as CandidatePairs lists it
+	opts.RunID = "first"
+	sumA, err := runJob(t, cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	candidatesA := candidatePairs(t, cfg, opts.Output)
+	if sumA.ScoredPairs != int64(len(candidatesA)) || sumA.ReusedPairs != 0 {
+		t.Fatalf("first run: %d pairs scored, %d reused; want the %d candidate pairs and 0", sumA.ScoredPairs, sumA.ReusedPairs, len(candidatesA))
+	}
+	edgesA := edgeMap(t, opts.Output)
+	if int64(len(edgesA)) != sumA.MatchedPairs || len(edgesA) == 0 {
+		t.Errorf("edges/ has %d pairs, %d matched", len(edgesA), sumA.MatchedPairs)
+	}
+	threshold := opts.Model.Threshold
+	for pair, p := range edgesA {
+		if p < threshold || pair[0] >= pair[1] {
+			t.Errorf("edge %v: probability %v, threshold %v", pair, p, threshold)
+		}
+	}
+	scoring, err := transforms.PreviousScoring(ctx, opts.Output)
+	if want := transforms.ScoringHash(opts.Model, threshold, cfg.Matching.Blocking, cfg.Matching.Clustering.OnePerSource); err != nil || scoring != want {
+		t.Errorf("edges/%s: %q, %v; want %q", transforms.ScoringFile, scoring, err, want)
+	}
+
+	// Unchanged input: nothing scored, the same output.
+	rerun := opts
+	rerun.Output, rerun.Previous, rerun.RunID = tempOutput(t), opts.Output, "rerun"
+	sumB, err := runJob(t, cfg, rerun)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumB.ScoredPairs != 0 || sumB.ReusedPairs != sumA.ScoredPairs || sumB.CandidatePairs != sumA.CandidatePairs {
+		t.Errorf("rerun: %d of %d candidate pairs scored, %d reused; want 0 of %d, %d", sumB.ScoredPairs, sumB.CandidatePairs,
+			sumB.ReusedPairs, sumA.CandidatePairs, sumA.ScoredPairs)
+	}
+	dirs := []string{transforms.MastersDir, transforms.LinksDir, transforms.EdgesDir}
+	assertSameFiles(t, "rerun on unchanged input", files(t, rerun.Output, dirs...), files(t, opts.Output, dirs...))
+
+	// The edited input, in place.
+	fingerprintB := fingerprints(t, rerun.Output)
+	cfgC := editedDemo(t)
+	edit := rerun
+	edit.Previous, edit.RunID = rerun.Output, "edit"
+	sumC, err := runJob(t, cfgC, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := map[string]bool{}
+	for key, fp := range fingerprints(t, edit.Output) {
+		unchanged[key] = fingerprintB[key] == fp
+	}
+	var wantScored, wantReused int64
+	for _, pair := range candidatePairs(t, cfgC, edit.Output) {
+		if unchanged[pair[0]] && unchanged[pair[1]] {
+			wantReused++
+		} else {
+			wantScored++
+		}
+	}
+	if wantScored == 0 || wantReused == 0 || sumC.ScoredPairs != wantScored || sumC.ReusedPairs != wantReused {
+		t.Errorf("edited input: %d pairs scored, %d reused; want %d with a changed or new record, %d without",
+			sumC.ScoredPairs, sumC.ReusedPairs, wantScored, wantReused)
+	}
+
+	full := opts
+	full.Output, full.RunID = tempOutput(t), "full"
+	sumD, err := runJob(t, cfgC, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumD.ScoredPairs != wantScored+wantReused {
+		t.Errorf("full run on the edited input: %d pairs scored, want %d", sumD.ScoredPairs, wantScored+wantReused)
+	}
+	// The same edges; a pair of two unchanged records carries the
+	// probability of the previous run, the others that of the full run.
+	edgesC, edgesD := edgeMap(t, edit.Output), edgeMap(t, full.Output)
+	if len(edgesC) != len(edgesD) {
+		t.Errorf("%d edges, the full run %d", len(edgesC), len(edgesD))
+	}
+	var kept int
+	for pair, p := range edgesC {
+		want, ok := edgesD[pair]
+		if !ok {
+			t.Errorf("edge %v is not in the full run's", pair)
+		}
+		if unchanged[pair[0]] && unchanged[pair[1]] {
+			want = edgesA[pair]
+			kept++
+		}
+		if p != want {
+			t.Errorf("edge %v: probability %v, want %v", pair, p, want)
+		}
+	}
+	if kept == 0 || kept == len(edgesC) {
+		t.Errorf("%d of %d edges kept: the edits should touch some", kept, len(edgesC))
+	}
+	t.Logf("first run: %d candidate pairs scored, %d edges; rerun: %d reused; edited input: %d scored, %d reused, %d of %d edges kept",
+		sumA.ScoredPairs, len(edgesA), sumB.ReusedPairs, sumC.ScoredPairs, sumC.ReusedPairs, kept, len(edgesC))
+	// The same masters and links but for ids, and for the probability of
+	// links whose strongest edge was kept (TF-IDF weights are not
+	// re-applied to kept pairs): each link carries its record's strongest
+	// edge in its master.
+	mastersC, inC, probC := byMembers(t, edit.Output)
+	mastersD, inD, probD := byMembers(t, full.Output)
+	if !maps.EqualFunc(mastersC, mastersD, func(a, b schemas.MasterRow) bool { return reflect.DeepEqual(a, b) }) {
+		t.Errorf("masters differ from a full run's:\n%v\n%v", mastersC, mastersD)
+	}
+	if !maps.Equal(inC, inD) {
+		t.Errorf("masters by record:\n%v\nfull run:\n%v", inC, inD)
+	}
+	for key, p := range probC {
+		want, strongest := probD[key], -1.0
+		for pair, pe := range edgesC {
+			if (pair[0] == key || pair[1] == key) && inC[pair[0]] == inC[pair[1]] {
+				strongest = max(strongest, pe)
+			}
+		}
+		if strongest >= 0 {
+			want = strongest
+		}
+		if p != want {
+			t.Errorf("link %s: probability %v, want %v (the full run's %v)", key, p, want, probD[key])
+		}
+	}
+}
+
+// A run whose model differs from the previous run's, or whose previous
+// output has no edges/, scores every pair, and says why.
+func TestIncrementalRunRescores(t *testing.T) {
+	cfg, opts := loadDemo(t)
+	sumA, err := runJob(t, cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pairs that share blocking keys in several of the 8 block shards are
+	// scored, and matched, in each; edges/ holds them once.
+	if n := len(edgeMap(t, opts.Output)); n == 0 || int64(n) >= sumA.MatchedPairs {
+		t.Errorf("edges/ has %d pairs, %d matched in 8 block shards", n, sumA.MatchedPairs)
+	}
+	other := *opts.Model
+	other.Weights = slices.Clone(other.Weights)
+	other.Weights[0] += 0.5
+	scoring := transforms.ScoringHash(opts.Model, opts.Model.Threshold, cfg.Matching.Blocking, cfg.Matching.Clustering.OnePerSource)
+	otherScoring := transforms.ScoringHash(&other, other.Threshold, cfg.Matching.Blocking, cfg.Matching.Clustering.OnePerSource)
+	withPairs := *cfg
+	withPairs.Output.WritePairs = true
+	prev := opts
+	prev.Previous = opts.Output
+	for _, c := range []struct {
+		cfg     *schemas.Config
+		scoring string
+		why     string
+	}{
+		{cfg, scoring, ""},
+		{cfg, otherScoring, "another model"},
+		{&withPairs, scoring, "write_pairs"},
+	} {
+		inc, err := newIncremental(c.cfg, prev, c.cfg.SourceNames(), c.scoring)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.why == "" && (inc.rescore != "" || inc.keptFrom() != opts.Output) || c.why != "" && (!strings.Contains(inc.rescore, c.why) || inc.keptFrom() != "") {
+			t.Errorf("rescore %q, decisions kept from %q; want the reason to mention %q", inc.rescore, inc.keptFrom(), c.why)
+		}
+	}
+
+	changed := prev
+	changed.Output, changed.Model, changed.RunID = tempOutput(t), &other, "model"
+	sumB, err := runJob(t, cfg, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumB.ScoredPairs != sumA.ScoredPairs || sumB.ReusedPairs != 0 {
+		t.Errorf("another model: %d pairs scored, %d reused; want %d and 0", sumB.ScoredPairs, sumB.ReusedPairs, sumA.ScoredPairs)
+	}
+
+	if err := os.RemoveAll(filepath.Join(opts.Output, transforms.EdgesDir)); err != nil {
+		t.Fatal(err)
+	}
+	inc, err := newIncremental(cfg, prev, cfg.SourceNames(), scoring)
+	if err != nil || !strings.Contains(inc.rescore, "no edges/") {
+		t.Errorf("previous output without edges/: rescore %q, %v", inc.rescore, err)
+	}
+	older := prev
+	older.Output, older.RunID = tempOutput(t), "older"
+	sumC, err := runJob(t, cfg, older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sumC.ScoredPairs != sumA.ScoredPairs || sumC.ReusedPairs != 0 {
+		t.Errorf("previous output without edges/: %d pairs scored, %d reused; want %d and 0", sumC.ScoredPairs, sumC.ReusedPairs, sumA.ScoredPairs)
+	}
+}
+
+// candidatePairs lists the candidate pairs of the records/ of a run,
+// blocked in memory as the job blocks them, by record key.
+func candidatePairs(t *testing.T, cfg *schemas.Config, dir string) [][2]string {
+	t.Helper()
+	rows, err := ReadRecords(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := make([]schemas.Product, len(rows))
+	for i := range rows {
+		records[i] = rows[i].Product()
+	}
+	pairs, err := CandidatePairs(records, cfg.Matching.Blocking)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for _, p := range pairs {
+		a, b := &records[p[0]], &records[p[1]]
+		if cfg.Matching.Clustering.OnePerSource && a.Source == b.Source {
+			continue
+		}
+		out = append(out, [2]string{a.Key(), b.Key()})
+	}
+	return out
+}
+
+func fingerprints(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	rows, err := ReadRecords(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, r := range rows {
+		m[schemas.RecordKey(r.Source, r.SourceID)] = r.Fingerprint
+	}
+	return m
+}
+
+func edgeMap(t *testing.T, dir string) map[[2]string]float64 {
+	t.Helper()
+	rows, err := ReadEdges(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[[2]string]float64{}
+	for _, e := range rows {
+		k := [2]string{e.A, e.B}
+		if _, dup := m[k]; dup {
+			t.Errorf("edges/ has %v twice", k)
+		}
+		m[k] = e.MatchProbability
+	}
+	return m
+}
+
+// byMembers reads an output's masters and links with each master id
+// replaced by its members' record keys, which runs that name masters
+// differently share: the masters without id and generation by members,
+// and by record key its master's members and its match probability.
+func byMembers(t *testing.T, dir string) (masters map[string]schemas.MasterRow, in map[string]string, prob map[string]float64) {
+	t.Helper()
+	links, err := ReadLinks(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[string][]string{}
+	for _, l := range links {
+		members[l.MasterID] = append(members[l.MasterID], schemas.RecordKey(l.Source, l.SourceID))
+	}
+	name := map[string]string{}
+	for id, keys := range members {
+		slices.Sort(keys)
+		name[id] = strings.Join(keys, " ")
+	}
+	in, prob = map[string]string{}, map[string]float64{}
+	for _, l := range links {
+		key := schemas.RecordKey(l.Source, l.SourceID)
+		in[key], prob[key] = name[l.MasterID], l.MatchProbability
+	}
+	rows, err := ReadMasters(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	masters = map[string]schemas.MasterRow{}
+	for _, m := range rows {
+		key := name[m.MasterID]
+		m.MasterID, m.CreatedGeneration = "", 0
+		masters[key] = m
+	}
+	return masters, in, prob
 }

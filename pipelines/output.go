@@ -40,6 +40,11 @@ func ReadRecords(ctx context.Context, dir string) ([]schemas.RecordRow, error) {
 	return readRows[schemas.RecordRow](ctx, dir, transforms.RecordsDir)
 }
 
+// ReadEdges reads the accepted match edges of a committed output.
+func ReadEdges(ctx context.Context, dir string) ([]schemas.EdgeRow, error) {
+	return readRows[schemas.EdgeRow](ctx, dir, transforms.EdgesDir)
+}
+
 // ReadChanges reads the change events of an incremental run (--previous).
 func ReadChanges(ctx context.Context, dir string) ([]schemas.ChangeRow, error) {
 	return readRows[schemas.ChangeRow](ctx, dir, transforms.ChangesDir)

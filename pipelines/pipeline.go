@@ -21,7 +21,8 @@ type Options struct {
 	Model   *matchers.Model // the match model; see LoadModel
 	Sources []string        // sources to read; empty means all
 	// Previous is a previous run's committed output directory: master ids
-	// persist from it, changes/ lists what changed, and with Sources the
+	// persist from it, changes/ lists what changed, pairs of records
+	// unchanged since keep its decisions (edges/), and with Sources the
 	// other sources' records are reused from its records/ (README:
 	// "Incremental runs").
 	Previous string
@@ -43,10 +44,10 @@ type Options struct {
 //	Read → Harmonize → Dedupe → Block → Score → Cluster → Survive → Write → Commit
 //	          └────────────── rejected ──────────────────────────→ Write ┘
 //
-// Output lands in opts.Output/{masters,links,rejected,records,changes} (or the lake
-// layout's folders, see transforms/lake.go) only when the whole job has
-// succeeded; then the BigQuery sink, when configured (see resolveOutput),
-// loads it.
+// Output lands in opts.Output/{masters,links,rejected,records,changes,edges}
+// (or the lake layout's folders, see transforms/lake.go) only when the
+// whole job has succeeded; then the BigQuery sink, when configured (see
+// resolveOutput), loads it.
 func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	if opts.Model == nil {
 		return fmt.Errorf("pipelines: no model")
@@ -80,7 +81,8 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		return err
 	}
 	staging := out + "/.staging-" + opts.RunID
-	inc, err := newIncremental(cfg, opts, names)
+	scoring := transforms.ScoringHash(opts.Model, threshold, cfg.Matching.Blocking, cfg.Matching.Clustering.OnePerSource)
+	inc, err := newIncremental(cfg, opts, names, scoring)
 	if err != nil {
 		return err
 	}
@@ -93,11 +95,12 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	if blockShards <= 0 {
 		blockShards = transforms.DefaultShards
 	}
-	candidates := transforms.Block(s, cfg, survivors, blockShards)
+	candidates := transforms.Block(s, cfg, survivors, blockShards, inc.keptFrom())
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
 		WritePairs: cfg.Output.WritePairs, CrossSourceOnly: cfg.Matching.Clustering.OnePerSource,
+		Previous: inc.keptFrom(),
 	}, candidates)
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
@@ -120,7 +123,8 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		plan = transforms.LakePlan(names, runDate)
 	} else {
 		written = transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
-		extra = append(extra, transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors))
+		extra = append(extra, transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors),
+			transforms.WriteEdges(s, staging, cfg.Output.Compression, shards, scoring, edges))
 	}
 	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
 	written = beam.Flatten(s, append([]beam.PCollection{written, writtenRejects}, extra...)...)

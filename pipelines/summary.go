@@ -26,6 +26,7 @@ type Summary struct {
 	Sources        map[string]SourceCounts
 	CandidatePairs int64
 	ScoredPairs    int64
+	ReusedPairs    int64 // pairs of two records unchanged since --previous: not scored
 	MatchedPairs   int64
 	Masters        int64
 	MultiMasters   int64 // masters that merge two or more records
@@ -76,6 +77,8 @@ func Summarize(res metrics.QueryResults) Summary {
 			sum.CandidatePairs += v
 		case transforms.MetricScoredPairs:
 			sum.ScoredPairs += v
+		case transforms.MetricReusedPairs:
+			sum.ReusedPairs += v
 		case transforms.MetricMatchedPairs:
 			sum.MatchedPairs += v
 		case transforms.MetricMasters:
@@ -143,7 +146,11 @@ func (s Summary) Write(w io.Writer) {
 	if len(reused) > 0 {
 		fmt.Fprintf(w, "reused from the previous run (linked, not read): %s\n", strings.Join(reused, ", "))
 	}
-	fmt.Fprintf(w, "candidate pairs %d, scored %d, matched %d\n", s.CandidatePairs, s.ScoredPairs, s.MatchedPairs)
+	reusedPairs := ""
+	if s.ReusedPairs > 0 {
+		reusedPairs = fmt.Sprintf(", reused %d (unchanged records)", s.ReusedPairs)
+	}
+	fmt.Fprintf(w, "candidate pairs %d, scored %d%s, matched %d\n", s.CandidatePairs, s.ScoredPairs, reusedPairs, s.MatchedPairs)
 	fmt.Fprintf(w, "masters %d (%d merge duplicates; %d cross-source duplicates found; largest cluster %d)\n",
 		s.Masters, s.MultiMasters, total.Linked-s.Masters, s.MaxClusterSize)
 	if s.Changes != nil {

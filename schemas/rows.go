@@ -133,6 +133,16 @@ type PairRow struct {
 	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
 }
 
+// EdgeRow is one accepted match edge, a pair of records whose match
+// probability reached the threshold: edges/, written by every
+// standard-layout run. An incremental run keeps the edges between records
+// that did not change instead of scoring those pairs again.
+type EdgeRow struct {
+	A                string  `parquet:"a" bigquery:"a"` // record key "source:source_id", A < B
+	B                string  `parquet:"b" bigquery:"b"`
+	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
+}
+
 // RecordRow is one accepted record after within-source dedupe, in the
 // unified schema: records/, written by every standard-layout run. An
 // incremental run with --sources reads the records of the sources that

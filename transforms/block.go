@@ -31,9 +31,13 @@ func init() {
 // It takes the PCollection<KV<int,[]byte>> of survivor batches from Dedupe
 // and returns a PCollection<KV<int,[]byte>> of block shard → tagged batch
 // (batchCandidates or batchIDF).
-func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int) beam.PCollection {
+//
+// previous, when set, is a previous output whose decisions Score keeps
+// (ScoreOptions.Previous): candidates whose record is unchanged since its
+// records/ are marked so.
+func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int, previous string) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
-	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards}, survivors)
+	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous}, survivors)
 }
 
 // The first byte of each batch Block emits says what it holds.
@@ -45,20 +49,27 @@ const (
 type blockFn struct {
 	Blocking schemas.BlockingConfig
 	Shards   int
+	Previous string
 
 	// Read-only once set up: records are blocked on several goroutines.
-	rules  []matchers.BlockingRule
-	brands *matchers.BrandIndex
-	buf    shardBuffers
+	rules     []matchers.BlockingRule
+	brands    *matchers.BrandIndex
+	unchanged unchangedSet
+	buf       shardBuffers
 }
 
-func (fn *blockFn) Setup() error {
+func (fn *blockFn) Setup(ctx context.Context) error {
 	rules, err := BlockingRules(fn.Blocking)
 	if err != nil {
 		return err
 	}
 	fn.rules = rules
 	fn.brands = matchers.DefaultBrandIndex()
+	if fn.Previous != "" {
+		if fn.unchanged, err = loadUnchanged(ctx, fn.Previous); err != nil {
+			return fmt.Errorf("block: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -128,7 +139,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
 		p := &products[i]
-		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands)}
+		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands), Unchanged: fn.unchanged.has(p)}
 		out.idf.Add(c.Prep.TitleTokens)
 		keys = keys[:0]
 		for _, r := range fn.rules {

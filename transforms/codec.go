@@ -21,6 +21,9 @@ type candidate struct {
 	// Blocks are the hashes of the record's blocking keys that live in
 	// this shard, ascending.
 	Blocks []uint64
+	// Unchanged: the record is in the previous run's records/ with the
+	// same fingerprint; set only when Score keeps previous decisions.
+	Unchanged bool
 }
 
 func appendCandidate(dst []byte, c *candidate) []byte {
@@ -37,6 +40,9 @@ func appendCandidate(dst []byte, c *candidate) []byte {
 	}
 	if p.DeclaredModel {
 		flags |= 2
+	}
+	if c.Unchanged {
+		flags |= 4
 	}
 	dst = append(dst, flags)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
@@ -67,6 +73,7 @@ func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
 	}
 	p.HasPrice = src[0]&1 != 0
 	p.DeclaredModel = src[0]&2 != 0
+	c.Unchanged = src[0]&4 != 0
 	p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
 	if p.Currency, src, err = schemas.DecodeString(src[9:]); err != nil {
 		return nil, err

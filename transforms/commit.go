@@ -41,7 +41,7 @@ type CommitPlan struct {
 // are published (empty when not written) so that a stale one never
 // outlives its run; raw/ of a lake layout is history and is kept.
 var StandardPlan = CommitPlan{
-	Publish: []string{MastersDir, LinksDir, RejectedDir, PairsDir, RecordsDir, ChangesDir},
+	Publish: []string{MastersDir, LinksDir, RejectedDir, PairsDir, RecordsDir, ChangesDir, EdgesDir},
 	Retire:  []string{ProcessedDir, CuratedDir},
 }
 

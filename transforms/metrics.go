@@ -28,6 +28,7 @@ const (
 const (
 	MetricCandidatePairs = "candidate_pairs" // pairs produced by blocking, before scoring
 	MetricScoredPairs    = "scored_pairs"    // distinct pairs scored by the model
+	MetricReusedPairs    = "reused_pairs"    // distinct pairs of records unchanged since --previous: not scored
 	MetricMatchedPairs   = "matched_pairs"   // pairs at or above the threshold
 	MetricOversizedBlock = "oversized_blocks"
 	MetricMasters        = "masters"

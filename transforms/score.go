@@ -33,6 +33,11 @@ type ScoreOptions struct {
 	// clustering.one_per_source such a pair can never merge, so scoring it
 	// is wasted work (a third of the candidates on Abt-Buy).
 	CrossSourceOnly bool
+	// Previous, when set, is a previous output decided under the same
+	// ScoringHash: a pair of two candidates Block marked unchanged is not
+	// scored (MetricReusedPairs), and the edges/ of Previous between such
+	// candidates are kept.
+	Previous string
 }
 
 // Score forms the candidate pairs inside every block, scores each distinct
@@ -60,13 +65,15 @@ type scoreFn struct {
 
 	features  *matchers.FeatureSet
 	scorer    *matchers.Scorer
+	kept      []schemas.EdgeRow // the edges of Options.Previous
 	candPairs beam.Counter
 	scored    beam.Counter
+	reused    beam.Counter
 	matched   beam.Counter
 	oversized beam.Counter
 }
 
-func (fn *scoreFn) Setup() error {
+func (fn *scoreFn) Setup(ctx context.Context) error {
 	fs, err := matchers.NewFeatureSet(fn.Options.Model.Features)
 	if err != nil {
 		return fmt.Errorf("score: %w", err)
@@ -77,8 +84,14 @@ func (fn *scoreFn) Setup() error {
 	}
 	fn.candPairs = beam.NewCounter(Namespace, MetricCandidatePairs)
 	fn.scored = beam.NewCounter(Namespace, MetricScoredPairs)
+	fn.reused = beam.NewCounter(Namespace, MetricReusedPairs)
 	fn.matched = beam.NewCounter(Namespace, MetricMatchedPairs)
 	fn.oversized = beam.NewCounter(Namespace, MetricOversizedBlock)
+	if fn.Options.Previous != "" {
+		if fn.kept, err = readPrevious[schemas.EdgeRow](ctx, fn.Options.Previous, EdgesDir); err != nil {
+			return fmt.Errorf("score: previous edges: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -138,10 +151,11 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	wg.Wait()
 	var out, all []byte
 	var big []bigPair
-	var cand, scored, matched int64
+	var cand, scored, reused, matched int64
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
+		reused += r.reused
 		matched += r.matched
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
@@ -152,7 +166,14 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	slices.SortFunc(big, func(x, y bigPair) int { return cmp.Compare(x.ab(), y.ab()) })
 	for k, e := range big {
 		if k > 0 && e.ab() == big[k-1].ab() {
-			scored--
+			if e.kept {
+				reused--
+			} else {
+				scored--
+			}
+			continue
+		}
+		if e.kept {
 			continue
 		}
 		ed := newEdge(sb, e.a, e.b, e.p)
@@ -164,8 +185,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 			all = appendEdge(all, &ed)
 		}
 	}
+	out = appendKeptEdges(out, sb, fn.kept)
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
+	fn.reused.Inc(ctx, reused)
 	fn.matched.Inc(ctx, matched)
 	if len(out) > 0 {
 		emit(out)
@@ -282,6 +305,7 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 type bigPair struct {
 	a, b int32
 	p    float64
+	kept bool // both records unchanged: not scored
 }
 
 func (e bigPair) ab() uint64 { return uint64(e.a)<<32 | uint64(e.b) }
@@ -292,6 +316,7 @@ type scoreResult struct {
 	// across such blocks and are deduplicated after the workers finish.
 	bigPairs                    []bigPair
 	candidates, scored, matched int64
+	reused                      int64 // pairs of two unchanged records, not scored
 }
 
 // scoreBlocks scores the blocks whose id ≡ w (mod workers).
@@ -301,6 +326,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	sameSource := func(i, j int32) bool {
 		return fn.Options.CrossSourceOnly && sb.cands[i].Prep.Source == sb.cands[j].Prep.Source
 	}
+	kept := func(i, j int32) bool { return sb.cands[i].Unchanged && sb.cands[j].Unchanged }
 	score := func(i, j int32) float64 {
 		r.scored++
 		a, b := &sb.cands[i].Prep, &sb.cands[j].Prep
@@ -323,6 +349,10 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					r.candidates++
 					i, j := m[a], m[b]
 					if sameSource(i, j) || firstSharedOrdinary(sb, i, j) != int32(id) {
+						continue
+					}
+					if kept(i, j) {
+						r.reused++
 						continue
 					}
 					p := score(i, j)
@@ -354,7 +384,12 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if sameSource(i, j) || firstSharedOrdinary(sb, i, j) >= 0 {
 				return // never merged, or scored in full in that ordinary block
 			}
-			r.bigPairs = append(r.bigPairs, bigPair{i, j, score(i, j)})
+			if kept(i, j) {
+				r.reused++
+				r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, kept: true})
+				return
+			}
+			r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, p: score(i, j)})
 		})
 	}
 	return r

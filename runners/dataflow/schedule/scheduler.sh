@@ -18,7 +18,10 @@
 #   CONFIG (gs://.../catalogue.yaml), TEMP_LOCATION, STAGING_LOCATION,
 #   SCHEDULER_SA (calls the API), WORKER_SA (runs the job).
 # Optional: SCHEDULER_REGION (default REGION), TIME_ZONE (Etc/UTC),
-#   MAX_WORKERS (10), MODEL (gs://.../model.json), DRY_RUN=1 (print only).
+#   MAX_WORKERS (10), MODEL (gs://.../model.json), DRY_RUN=1 (print only),
+#   INCREMENTAL=1: every run passes previous=OUTPUT (incremental runs: ids
+#   persist, unchanged pairs are not scored again); OUTPUT must already
+#   hold a committed run, see runners/README.md.
 set -euo pipefail
 
 usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -37,6 +40,7 @@ SCHEDULER_REGION=${SCHEDULER_REGION:-$REGION}
 TIME_ZONE=${TIME_ZONE:-Etc/UTC}
 MAX_WORKERS=${MAX_WORKERS:-10}
 MODEL=${MODEL:-}
+INCREMENTAL=${INCREMENTAL:-0}
 
 # The values go into JSON and a URL: refuse anything that would need escaping.
 check() { [[ "$2" =~ $3 ]] || { echo "$1=$2: does not match $3" >&2; exit 2; }; }
@@ -45,6 +49,7 @@ check OUTPUT "$OUTPUT" '^gs://[^/[:space:]"\\]+(/[^[:space:]"\\]*)?$'
 [[ -z "$SOURCES" ]] || check SOURCES "$SOURCES" '^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$'
 [[ -z "$MODEL" ]] || check MODEL "$MODEL" '^gs://[^[:space:]"\\]+$'
 check MAX_WORKERS "$MAX_WORKERS" '^[1-9][0-9]{0,3}$'
+check INCREMENTAL "$INCREMENTAL" '^[01]$'
 if [[ "${DRY_RUN:-0}" != 1 ]]; then
   for v in TEMPLATE CONFIG TEMP_LOCATION STAGING_LOCATION; do check "$v" "${!v}" '^gs://[^[:space:]"\\]+$'; done
   for v in SCHEDULER_SA WORKER_SA; do check "$v" "${!v}" '^[a-z0-9-]+@[a-z0-9.-]+$'; done
@@ -55,6 +60,7 @@ uri="https://dataflow.googleapis.com/v1b3/projects/$PROJECT/locations/$REGION/fl
 params="\"config\": \"$CONFIG\", \"output\": \"$OUTPUT\""
 [[ -z "$SOURCES" ]] || params+=", \"sources\": \"$SOURCES\""
 [[ -z "$MODEL" ]] || params+=", \"model\": \"$MODEL\""
+[[ "$INCREMENTAL" == 0 ]] || params+=", \"previous\": \"$OUTPUT\""
 
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
@@ -99,5 +105,7 @@ if gcloud scheduler jobs describe "$job" --project="$PROJECT" --location="$SCHED
 else
   gcloud scheduler jobs create http "$job" "${common[@]}" --headers=Content-Type=application/json
 fi
-echo "scheduled $job: $CRON ($TIME_ZONE) -> $OUTPUT${SOURCES:+ (sources $SOURCES)}"
+incremental=""
+[[ "$INCREMENTAL" == 0 ]] || incremental=", incremental (previous = output)"
+echo "scheduled $job: $CRON ($TIME_ZONE) -> $OUTPUT${SOURCES:+ (sources $SOURCES)}$incremental"
 echo "run it now: gcloud scheduler jobs run $job --project=$PROJECT --location=$SCHEDULER_REGION"

@@ -38,6 +38,7 @@ resource "google_cloud_scheduler_job" "linkbeam" {
           { config = var.config, output = each.value.output },
           length(each.value.sources) > 0 ? { sources = join(",", each.value.sources) } : {},
           var.model != null ? { model = var.model } : {},
+          each.value.incremental ? { previous = each.value.output } : {},
         )
         environment = {
           tempLocation        = var.temp_location

@@ -66,6 +66,9 @@ variable "schedules" {
                     complete snapshot of the sources it read: schedules that
                     read different sources need different outputs.
       sources     - sources to read ([] = all of the config's sources)
+      incremental - pass previous = output: master ids persist and pairs of
+                    unchanged records are not scored again. The output
+                    must already hold a committed run.
       max_workers - autoscaling ceiling
     See runners/README.md, "Scheduled launches".
   EOT
@@ -73,6 +76,7 @@ variable "schedules" {
     cron        = string
     output      = string
     sources     = optional(list(string), [])
+    incremental = optional(bool, false)
     max_workers = optional(number, 10)
   }))
   validation {

@@ -1,0 +1,104 @@
+package matchers
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestModelFeaturesDeclared checks that a declared model number stands
+// alone for its record: codes read from the title (line names, spec
+// classes) neither agree with nor are looked for in the other record.
+func TestModelFeaturesDeclared(t *testing.T) {
+	fs, err := NewFeatureSet([]string{"model_agree", "model_partial", "model_variant", "model_in_title"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep := func(title, model string) *Prepared {
+		p := Prepare(Fields{Title: title, ModelNumber: model}, nil)
+		return &p
+	}
+	tests := []struct {
+		name                 string
+		a, b                 *Prepared
+		agree, partial, vari float64
+		inTitle              float64
+	}{
+		{"declared vs title codes: the shared line name G915 does not count",
+			prep("Logi G915 Clicky Blue Wireless Keyboard", "LKZ2322-U"),
+			prep("LKC6130U - Logi G915 Blue Switches Mechanical Gaming Keyboard", ""),
+			0, 0, 0, 0},
+		{"declared vs the same code in the other title",
+			prep("Logitech LHF8993-GN Astro True Wireless Earbuds", "LHF8993-GN"),
+			prep("TRUE WRLS BUDS, LOGITECH ASTRO LHF8993GN GREEN", ""),
+			1, 0, 0, 1},
+		{"declared vs the code written apart in the other title",
+			prep("Sony Over-Ear Headphones Blue", "WH-1700GT2/BL"),
+			prep("Sony 1000X Over-Ear Headphones Blu WH 1700GT2 BL", ""),
+			0, 1, 0, 1},
+		{"two title codes still compare in full",
+			prep("Netgear Orbi Router RBR750 Tri-Band", ""),
+			prep("Netgear RBR750 Orbi Mesh", ""),
+			1, 0, 0, 1},
+		{"both declared: only the declared codes",
+			prep("D-Link Gaming Router AXE11000", "DIRAXE1VJ234"),
+			prep("D-Link Gaming Router AXE11000", "DIRAXE1ZZ894"),
+			0, 0, 1, 0},
+	}
+	for _, tt := range tests {
+		got := fs.Compute(tt.a, tt.b, nil)
+		want := []float64{tt.agree, tt.partial, tt.vari, tt.inTitle}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v (models %v, %v)", tt.name, got, want, tt.a.Models, tt.b.Models)
+		}
+		if rev := fs.Compute(tt.b, tt.a, nil); !slices.Equal(rev, got) {
+			t.Errorf("%s: not symmetric: %v vs %v", tt.name, rev, got)
+		}
+	}
+}
+
+// TestNumberMismatchModelAffix checks that a part of a model number written
+// apart ("XQRY701 128") is not read as a capacity, while units still are.
+func TestNumberMismatchModelAffix(t *testing.T) {
+	fs, err := NewFeatureSet([]string{"title_number_mismatch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep := func(title, model string) *Prepared {
+		p := Prepare(Fields{Title: title, ModelNumber: model}, nil)
+		return &p
+	}
+	tests := []struct {
+		a, b *Prepared
+		want float64
+	}{
+		// "128" beside XQRY701 is the code's suffix: both sides then
+		// have only "128gb".
+		{prep("Sony Electronics xqry701 128 128gb Xperia Phone", "XQRY-701-128"), prep("Sony 128GB Phone XQRY701-128", ""), 0},
+		// "55in" beside the model is a size, not an affix: {55in} vs {65in}.
+		{prep("Samsung UN55TU7000 55in TV", ""), prep("Samsung UN65TU7000 65in TV", ""), 1},
+		// "27vl958" is inside the declared HM27VL958: {27in} vs {27in}.
+		{prep("HP 27in Curved Gaming Monitor HM 27VL958", "HM27VL958"), prep("HP Monitor 27in HM27VL958", ""), 0},
+		// No model beside it: "128" counts, {128, 128gb} vs {128gb}.
+		{prep("Sony Xperia 128 Phone 128gb", ""), prep("Sony Xperia Phone 128gb", ""), 0.5},
+	}
+	for _, tt := range tests {
+		if got := fs.Compute(tt.a, tt.b, nil); got[0] != tt.want {
+			t.Errorf("%q vs %q: %v, want %v", tt.a.Title, tt.b.Title, got[0], tt.want)
+		}
+	}
+}
+
+func TestModelAffixAt(t *testing.T) {
+	toks := []string{"sony", "wh", "1700gt2", "bl", "55in", "128", "700g", "2024"}
+	models := []string{"1700GT2"}
+	// The model itself counts as inside (numericToken drops it anyway).
+	want := []bool{false, true, true, true, false, false, true, false}
+	for i := range toks {
+		if got := modelAffixAt(toks, i, models); got != want[i] {
+			t.Errorf("modelAffixAt(%q) = %v, want %v", toks[i], got, want[i])
+		}
+	}
+	if modelAffixAt(toks, 1, nil) {
+		t.Error("no models: no affixes")
+	}
+}
