@@ -166,7 +166,7 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 			ms = append(ms, m)
 		}
 	}
-	slices.SortFunc(ms, func(a, b member) int {
+	ms = sortedBy(ms, func(a, b *member) int {
 		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))
 	})
 	var groups [][2]int // [start, end) of each master's members
@@ -199,7 +199,7 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 			fn.multi.Inc(ctx, 1)
 		}
 	}
-	slices.SortFunc(out.Links, func(a, b schemas.LinkRow) int {
+	out.Links = sortedBy(out.Links, func(a, b *schemas.LinkRow) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
 	emit(out)
@@ -265,4 +265,19 @@ func (fn *surviveFn) master(group []member) schemas.MasterRow {
 	}
 	sort.Strings(row.Sources)
 	return row
+}
+
+// sortedBy returns xs sorted by compare, moving each (large) element once
+// instead of swapping it through the sort.
+func sortedBy[T any](xs []T, compare func(a, b *T) int) []T {
+	order := make([]int32, len(xs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int { return compare(&xs[i], &xs[j]) })
+	out := make([]T, len(xs))
+	for k, i := range order {
+		out[k] = xs[i]
+	}
+	return out
 }
