@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -65,8 +65,7 @@ type identifiers struct {
 }
 
 func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(int, []byte)) error {
-	best := map[[2]string]float64{}
-	ids := map[string]identifiers{}
+	var g edgeGraph
 	var batch []byte
 	for batches(&batch) {
 		for b := batch; len(b) > 0; {
@@ -75,18 +74,11 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 			if b, err = decodeEdge(b, &e); err != nil {
 				return fmt.Errorf("cluster: %w", err)
 			}
-			ids[e.A] = identifiers{e.GA, e.MA}
-			ids[e.B] = identifiers{e.GB, e.MB}
-			if e.A > e.B {
-				e.A, e.B = e.B, e.A
-			}
-			k := [2]string{e.A, e.B}
-			if p, ok := best[k]; !ok || e.P > p {
-				best[k] = e.P
-			}
+			g.add(&e)
 		}
 	}
-	members := assign(best, ids, fn.Options)
+	g.sortNodes()
+	members := assign(&g, fn.Options)
 	shards := make(map[int][]byte)
 	for _, m := range members {
 		sh := shardOf(m.key, fn.Options.Shards)
@@ -105,7 +97,7 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 		}
 		group := make([]duplicateMember, j-i)
 		for k, m := range members[i:j] {
-			id := ids[m.key]
+			id := g.ids[m.node]
 			group[k] = duplicateMember{source: sourceOf(m.key), gtin: id.gtin, models: id.models}
 		}
 		fn.duplicates.count(ctx, group)
@@ -116,46 +108,83 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 
 // clusterMember is a record's place in a multi-record cluster.
 type clusterMember struct {
-	key string
+	node int32
+	key  string
 	assignment
 }
 
-// assign clusters the edges and returns every record of a multi-record
-// cluster, grouped by cluster and in record key order inside one.
-func assign(best map[[2]string]float64, ids map[string]identifiers, opts ClusterOptions) []clusterMember {
-	nodes := map[string]int32{}
-	var keys []string
-	for k := range best {
-		for _, key := range k {
-			if _, ok := nodes[key]; !ok {
-				nodes[key] = 0
-				keys = append(keys, key)
-			}
-		}
+// edgeGraph holds the edges over node ids, one node per record key.
+// Duplicate edges stay: matchers.Cluster and the member probabilities
+// both take the strongest.
+type edgeGraph struct {
+	index map[string]int32
+	keys  []string
+	ids   []identifiers // per node
+	edges []matchers.Edge
+}
+
+func (g *edgeGraph) node(key, gtin string, models []string) int32 {
+	if g.index == nil {
+		g.index = map[string]int32{}
 	}
-	sort.Strings(keys) // node ids in key order make representatives deterministic
+	n, ok := g.index[key]
+	if !ok {
+		n = int32(len(g.keys))
+		g.index[key] = n
+		g.keys = append(g.keys, key)
+		g.ids = append(g.ids, identifiers{gtin, models})
+	}
+	return n
+}
+
+func (g *edgeGraph) add(e *edge) {
+	a, b := g.node(e.A, e.GA, e.MA), g.node(e.B, e.GB, e.MB)
+	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P})
+}
+
+// sortNodes renumbers the nodes in key order, which makes cluster
+// representatives, and so master ids, deterministic.
+func (g *edgeGraph) sortNodes() {
+	order := make([]int32, len(g.keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(g.keys[a], g.keys[b]) })
+	renumber := make([]int32, len(order))
+	keys := make([]string, len(order))
+	ids := make([]identifiers, len(order))
+	for n, old := range order {
+		renumber[old] = int32(n)
+		keys[n], ids[n] = g.keys[old], g.ids[old]
+	}
+	for i := range g.edges {
+		g.edges[i].A, g.edges[i].B = renumber[g.edges[i].A], renumber[g.edges[i].B]
+	}
+	g.keys, g.ids, g.index = keys, ids, nil
+}
+
+// assign clusters the edges of g (nodes in key order) and returns every
+// record of a multi-record cluster, grouped by cluster and in record key
+// order inside one.
+func assign(g *edgeGraph, opts ClusterOptions) []clusterMember {
+	keys, edges := g.keys, g.edges
 	sourceIDs := map[string]int32{}
 	sources := make([]int32, len(keys))
 	gtinIDs := map[string]int32{}
 	idents := make([]int32, len(keys))
 	for i, k := range keys {
-		nodes[k] = int32(i)
 		idents[i] = -1
-		if g := ids[k].gtin; g != "" {
-			if _, ok := gtinIDs[g]; !ok {
-				gtinIDs[g] = int32(len(gtinIDs))
+		if gtin := g.ids[i].gtin; gtin != "" {
+			if _, ok := gtinIDs[gtin]; !ok {
+				gtinIDs[gtin] = int32(len(gtinIDs))
 			}
-			idents[i] = gtinIDs[g]
+			idents[i] = gtinIDs[gtin]
 		}
 		src := sourceOf(k)
 		if _, ok := sourceIDs[src]; !ok {
 			sourceIDs[src] = int32(len(sourceIDs))
 		}
 		sources[i] = sourceIDs[src]
-	}
-	edges := make([]matchers.Edge, 0, len(best))
-	for k, p := range best {
-		edges = append(edges, matchers.Edge{A: nodes[k[0]], B: nodes[k[1]], P: p})
 	}
 	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
 		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
@@ -193,7 +222,7 @@ func assign(best map[[2]string]float64, ids map[string]identifiers, opts Cluster
 		if k == 0 || rep[i] != rep[multi[k-1]] {
 			id = MasterID(keys[first[rep[i]]])
 		}
-		out[k] = clusterMember{keys[i], assignment{MasterID: id, P: prob[i]}}
+		out[k] = clusterMember{i, keys[i], assignment{MasterID: id, P: prob[i]}}
 	}
 	return out
 }
