@@ -43,7 +43,7 @@ var Features = []Feature{
 	{"model_partial", "1 when model numbers only share a stem (NNSD377SS vs NNSD377S, TV24775 vs 24775)",
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Partial) }},
 	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system",
-		func(a, b *Prepared) float64 { return is(modelVariant(comparableModels(a, b))) }},
+		func(a, b *Prepared) float64 { return is(modelVariant(effectiveModels(a, b))) }},
 	{"model_in_title", "1 when a model number of either record appears in the other's title (only the declared one when one record declares one)",
 		func(a, b *Prepared) float64 { return is(modelInTitle(a, b)) }},
 	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some",
@@ -114,7 +114,68 @@ func modelInTitle(a, b *Prepared) bool {
 }
 
 func modelAgreement(a, b *Prepared) Agreement {
-	return IdentifierAgreement(comparableModels(a, b))
+	ag := IdentifierAgreement(effectiveModels(a, b))
+	if ag == Partial && a.DeclaredModel && b.DeclaredModel && regionalVariant(a.Models[0], b.Models[0]) {
+		return Agree
+	}
+	return ag
+}
+
+// regionalVariant reports whether two declared model numbers are one
+// product's code with and without a short regional or retail suffix
+// ("OLED65C3" and "OLED65C3PUA" or "OLED65C36LC"): the shorter, of six
+// characters or more mixing letters and digits, starts the longer, which
+// adds one to three characters. Codes read from titles are left out: a
+// title's "LKQ8421" is often a code written apart ("LKQ8421 U") that
+// names a sibling of "LKQ8421R".
+func regionalVariant(x, y string) bool {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	return len(x) >= 6 && len(y)-len(x) >= 1 && len(y)-len(x) <= 3 &&
+		hasLetter(x) && hasDigit(x) && strings.HasPrefix(y, x)
+}
+
+// effectiveModels are the comparable model numbers (comparableModels),
+// except that when the two records share a code but each has a longer
+// one the other lacks, only those longest codes are compared: "Logitech
+// LMP224GBK G502" and "Logitech G502 LMQ732YBK" are two G502 mice, the
+// shared "G502" being their product line.
+func effectiveModels(a, b *Prepared) ([]string, []string) {
+	ma, mb := comparableModels(a, b)
+	if len(ma) < 2 && len(mb) < 2 {
+		return ma, mb
+	}
+	ia, ib := longestModel(ma), longestModel(mb)
+	if ia < 0 || ib < 0 {
+		return ma, mb
+	}
+	la, lb := ma[ia], mb[ib]
+	if la == lb || indexOf(mb, la) >= 0 || indexOf(ma, lb) >= 0 {
+		return ma, mb
+	}
+	shared := ""
+	for _, x := range ma {
+		if indexOf(mb, x) >= 0 && len(x) > len(shared) {
+			shared = x
+		}
+	}
+	if shared == "" {
+		return ma, mb
+	}
+	return ma[ia : ia+1], mb[ib : ib+1]
+}
+
+// longestModel returns the index of the longest of models, the first of
+// equals, or -1 when there are none.
+func longestModel(models []string) int {
+	l := -1
+	for i, m := range models {
+		if l < 0 || len(m) > len(models[l]) {
+			l = i
+		}
+	}
+	return l
 }
 
 // variantSimilarity is the Jaro-Winkler similarity from which two

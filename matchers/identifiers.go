@@ -672,6 +672,8 @@ var modelStopwords = setOf(
 	"LGA775", "LGA1150", "LGA1151", "LGA1155", "LGA1156", "LGA1366", "LGA2011",
 	"AM2", "AM3", "AM4", "AM5", "DTS9624",
 	"2IN1", "3IN1", "4IN1", "5IN1", "6IN1", "7IN1", "8IN1", "9IN1", "10IN1",
+	"HDR10", "HDR400", "HDR500", "HDR600", "HDR1000", "HDR1400",
+	"IP54", "IP55", "IP65", "IP66", "IP67", "IP68", "IPX4", "IPX5", "IPX6", "IPX7", "IPX8",
 )
 
 // accessoryWords end the search for codes in running text: "Ink Cartridge

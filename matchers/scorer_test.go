@@ -3,6 +3,7 @@ package matchers
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -10,7 +11,7 @@ import (
 // Scorer decides every pair as the full model does, at several thresholds,
 // and skips the costly features for most non-matches.
 func TestScorerDecisions(t *testing.T) {
-	m := DefaultModel()
+	m := withJaroWinkler(DefaultModel())
 	rng := rand.New(rand.NewPCG(3, 4))
 	words := []string{"sony", "samsung", "bravia", "kdl52w4100", "un55tu7000", "un65tu7000", "55in", "65in",
 		"black", "silver", "4k", "smart", "tv", "lcd", "headphones", "wh1000xm4", "wireless", "blk", "gy"}
@@ -73,4 +74,18 @@ func TestScorerThreshold(t *testing.T) {
 			t.Errorf("threshold %v accepted", th)
 		}
 	}
+}
+
+// withJaroWinkler returns m with a costly feature added, title_jaro_winkler
+// weighing for a match, so that the Scorer has something to skip whether
+// or not m itself uses one.
+func withJaroWinkler(m *Model) *Model {
+	c := *m
+	c.Features = append(slices.Clone(m.Features), "title_jaro_winkler")
+	c.Weights = append(slices.Clone(m.Weights), 1.5)
+	if len(m.Mean) > 0 {
+		c.Mean = append(slices.Clone(m.Mean), 0.7)
+		c.Std = append(slices.Clone(m.Std), 0.12)
+	}
+	return &c
 }
