@@ -69,10 +69,11 @@ var BigQueryTables = []BigQueryTable{
 //
 // It takes the PCollection<string> of committed paths from CommitWith as a
 // side input, so it runs only after the commit, inside the job: an
-// asynchronous launch (Dataflow) loads too. It is one small step on one
-// worker; the data never passes through it. Tables are not updated
-// together: a failed load fails the job and leaves the other tables
-// loaded; a rerun completes them.
+// asynchronous launch (Dataflow) loads too. A job its launcher commits
+// (CommitStaged) is loaded by the launcher with LoadTables instead. It is
+// one small step on one worker; the data never passes through it. Tables
+// are not updated together: a failed load fails the job and leaves the
+// other tables loaded; a rerun completes them.
 func LoadBigQuery(s beam.Scope, t BigQueryTarget, committed beam.PCollection) {
 	s = s.Scope("linkbeam.LoadBigQuery")
 	beam.ParDo0(s, &loadBigQueryFn{Target: t}, beam.Impulse(s), beam.SideInput{Input: committed})

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -19,6 +20,7 @@ import (
 
 func init() {
 	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(string), error](&commitFn{})
+	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&manifestFn{})
 	register.Iter1[string]()
 }
 
@@ -53,10 +55,16 @@ func Commit(s beam.Scope, dir, staging string, written ...beam.PCollection) beam
 
 // CommitWith publishes the files written under staging into dir once every
 // write has finished: the written PCollection<string>s are a side input,
-// so the commit runs only after all of them are complete. A failed or
-// killed job never reaches it and leaves the previous output as it was.
-// It returns the PCollection<string> of the published paths, complete only
-// once the commit is: a side input for steps that must run after it.
+// so the commit runs only after all of them are complete. It returns the
+// PCollection<string> of the published paths, complete only once the
+// commit is: a side input for steps that must run after it.
+//
+// Commit inside the job only on a runner that never runs a later step on
+// the partial data of a failed bundle: Dataflow retries a failing bundle,
+// then fails the job. prism does not: it drops a failed bundle's elements
+// and advances the watermarks, so this step can run, and publish, before
+// the job's failure reaches it. There, end the job with WriteManifest and
+// call CommitStaged once it has succeeded.
 //
 // On a local filesystem each output folder is swapped in with a rename, so
 // a reader sees either the old or the new folder; on object stores
@@ -64,10 +72,11 @@ func Commit(s beam.Scope, dir, staging string, written ...beam.PCollection) beam
 // written last, marks a complete output.
 //
 // On a local filesystem a commit also removes the staging folders
-// (".staging-*") that killed runs left in dir, once nothing in them has
-// changed since this job was built. Should such a folder belong to an
-// older run still going (two runs into one output are not supported),
-// that run's commit finds its files gone and fails without publishing.
+// (".staging-*") that killed or failed runs left in dir, once nothing in
+// them has changed since this job was built. Should such a folder belong
+// to an older run still going (two runs into one output are not
+// supported), that run's commit finds its files gone and fails without
+// publishing.
 func CommitWith(s beam.Scope, dir, staging string, plan CommitPlan, written ...beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Commit")
 	files := beam.Flatten(s, written...)
@@ -79,6 +88,10 @@ func CommitWith(s beam.Scope, dir, staging string, plan CommitPlan, written ...b
 // output directory.
 const StagingPrefix = ".staging-"
 
+// ManifestName is the file in a staging folder that lists the files the
+// job wrote, for CommitStaged.
+const ManifestName = "_MANIFEST.json"
+
 type commitFn struct {
 	Dir     string
 	Staging string
@@ -87,38 +100,126 @@ type commitFn struct {
 }
 
 func (fn *commitFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool, emit func(string)) error {
-	var written []string
-	var f string
-	for files(&f) {
-		written = append(written, f)
+	published, err := commitFiles(ctx, fn.Dir, fn.Staging, fn.Plan, collect(files), time.Unix(0, fn.Built))
+	if err != nil {
+		return err
 	}
+	for _, f := range published {
+		emit(f)
+	}
+	return nil
+}
+
+func collect(iter func(*string) bool) []string {
+	var all []string
+	var s string
+	for iter(&s) {
+		all = append(all, s)
+	}
+	return all
+}
+
+// WriteManifest ends a job that its launcher commits (CommitStaged): once
+// every write has finished (the written PCollection<string>s are a side
+// input) it lists the written files in staging/_MANIFEST.json. It
+// publishes nothing. Should a failed bundle let it run on partial data
+// (prism, see CommitWith), its list is never read: the launcher commits
+// only a job that succeeded.
+func WriteManifest(s beam.Scope, staging string, written ...beam.PCollection) {
+	s = s.Scope("linkbeam.WriteManifest")
+	files := beam.Flatten(s, written...)
+	beam.ParDo0(s, &manifestFn{Staging: staging}, beam.Impulse(s), beam.SideInput{Input: files})
+}
+
+type manifestFn struct {
+	Staging string
+}
+
+func (fn *manifestFn) ProcessElement(ctx context.Context, _ []byte, files func(*string) bool) error {
+	written := collect(files)
+	sort.Strings(written)
+	data, err := json.Marshal(written)
+	if err != nil {
+		return err
+	}
+	fs, err := filesystem.New(ctx, fn.Staging)
+	if err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	defer fs.Close()
+	if err := filesystem.Write(ctx, fs, fn.Staging+"/"+ManifestName, data); err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return nil
+}
+
+// CommitStaged publishes, from outside the job, the files that a job ended
+// by WriteManifest wrote under staging, exactly as CommitWith would, and
+// returns the published paths. Call it only once the job has succeeded.
+// built is when the job was built (see CommitWith on stale staging
+// folders).
+func CommitStaged(ctx context.Context, dir, staging string, plan CommitPlan, built time.Time) ([]string, error) {
+	fs, err := filesystem.New(ctx, staging)
+	if err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	defer fs.Close()
+	manifest := staging + "/" + ManifestName
+	data, err := filesystem.Read(ctx, fs, manifest)
+	if err != nil {
+		return nil, fmt.Errorf("commit: reading the list of written files (removed by a newer run?): %w", err)
+	}
+	var written []string
+	if err := json.Unmarshal(data, &written); err != nil {
+		return nil, fmt.Errorf("commit: %s: %w", manifest, err)
+	}
+	published, err := commitFiles(ctx, dir, staging, plan, written, built)
+	if err != nil {
+		return nil, err
+	}
+	// A local commit removes the staging folder; on an object store the
+	// manifest is the one object left in it.
+	if rm, ok := fs.(filesystem.Remover); ok && !isLocal(dir) {
+		if err := rm.Remove(ctx, manifest); err != nil {
+			log.Warnf(ctx, "commit: the output is published, but removing %s: %v", manifest, err)
+		}
+	}
+	return published, nil
+}
+
+// commitFiles publishes the written files, all under staging, into dir
+// with plan, and returns their published paths: the one commit of
+// CommitWith and CommitStaged.
+func commitFiles(ctx context.Context, dir, staging string, plan CommitPlan, written []string, built time.Time) ([]string, error) {
+	written = slices.Clone(written)
 	sort.Strings(written)
 	for _, f := range written {
-		if !fn.Plan.covers(strings.TrimPrefix(f, fn.Staging+"/")) {
-			return fmt.Errorf("commit: %s is in no published folder", f)
+		if !plan.covers(strings.TrimPrefix(f, staging+"/")) {
+			return nil, fmt.Errorf("commit: %s is in no published folder", f)
 		}
 	}
 	var err error
-	if isLocal(fn.Dir) {
+	if isLocal(dir) {
 		err = checkStaged(written)
 		if err == nil {
-			err = commitLocal(fn.Dir, fn.Staging, fn.Plan)
+			err = commitLocal(dir, staging, plan)
 		}
 		if err == nil {
-			for _, e := range removeStaleStaging(fn.Dir, fn.Staging, time.Unix(0, fn.Built)) {
+			for _, e := range removeStaleStaging(dir, staging, built) {
 				log.Warnf(ctx, "commit: the output is published, but %v", e)
 			}
 		}
 	} else {
-		err = commitRemote(ctx, fn.Dir, fn.Staging, written, fn.Plan)
+		err = commitRemote(ctx, dir, staging, written, plan)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, f := range written {
-		emit(fn.Dir + strings.TrimPrefix(f, fn.Staging))
+	published := make([]string, len(written))
+	for i, f := range written {
+		published[i] = dir + strings.TrimPrefix(f, staging)
 	}
-	return nil
+	return published, nil
 }
 
 // covers reports whether the relative path lies in a published folder.
