@@ -2,6 +2,7 @@ package runners_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"testing"
 
@@ -33,4 +34,20 @@ func registered(name string) (ok bool) {
 	}()
 	beam.RegisterRunner(name, func(context.Context, *beam.Pipeline) (beam.PipelineResult, error) { return nil, nil })
 	return false
+}
+
+// Dataflow's --execute_async is an alias of --async (one variable), so
+// CommitAfterRun sees either under "async".
+func TestExecuteAsyncIsAsync(t *testing.T) {
+	f := flag.Lookup("execute_async")
+	if f == nil {
+		t.Fatal("the SDK registers no --execute_async")
+	}
+	if err := f.Value.Set("true"); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Value.Set("false")
+	if runners.CommitAfterRun("prism", runners.FlagValues(flag.CommandLine)) {
+		t.Error("--execute_async: CommitAfterRun = true; want false, the launcher does not wait")
+	}
 }

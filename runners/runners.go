@@ -238,6 +238,29 @@ func Warnings(runner string, flags map[string]string) []string {
 		"at submission (needs Go and the source tree); build bin/linux_amd64/linkbeam with `make worker` and pass --worker_binary", r.Name)}
 }
 
+// CommitAfterRun reports whether the launching process, rather than the
+// job's last step, should publish the job's output once the job has
+// succeeded (pipelines.Options.CommitInJob is its negation). It does on
+// the runners beam.Run waits on: prism, direct, universal and flink,
+// unless --async. prism (v2.77.0) drops the elements of a failed bundle
+// and advances the watermarks (FailBundle in
+// runners/prism/internal/engine/elementmanager.go), so later stages, a
+// commit step among them, can run on partial data before the job fails.
+// Dataflow retries a failing bundle and then fails the job, and its
+// launches (Flex Templates) return once the job is submitted: the job
+// commits itself there.
+func CommitAfterRun(runner string, flags map[string]string) bool {
+	r, ok := Lookup(runner)
+	if !ok || flags["async"] == "true" {
+		return false
+	}
+	switch r.Name {
+	case "prism", "direct", "universal", "flink":
+		return true
+	}
+	return false
+}
+
 // FlagValues returns the value of every flag in fs whose value is not
 // empty, keyed by flag name, ready for Validate.
 func FlagValues(fs *flag.FlagSet) map[string]string {

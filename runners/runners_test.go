@@ -176,3 +176,28 @@ func TestFlagValuesAndSelected(t *testing.T) {
 		t.Errorf("RequiredFlags(dataflow) = %v", got)
 	}
 }
+
+func TestCommitAfterRun(t *testing.T) {
+	for _, tc := range []struct {
+		runner string
+		flags  map[string]string
+		want   bool
+	}{
+		{"", nil, true},
+		{"prism", map[string]string{"endpoint": "localhost:8073"}, true},
+		{"PrismRunner", nil, true},
+		{"direct", nil, true},
+		{"universal", map[string]string{"endpoint": "127.0.0.1:8099"}, true},
+		{"portable", nil, true},
+		{"flink", map[string]string{"async": "false"}, true},
+		{"flink", map[string]string{"async": "true"}, false}, // returns once submitted
+		{"prism", map[string]string{"async": "true"}, false},
+		{"dataflow", nil, false},
+		{"DataflowRunner", nil, false},
+		{"spark", nil, false},
+	} {
+		if got := CommitAfterRun(tc.runner, tc.flags); got != tc.want {
+			t.Errorf("CommitAfterRun(%q, %v) = %v; want %v", tc.runner, tc.flags, got, tc.want)
+		}
+	}
+}
