@@ -392,7 +392,8 @@ func TestIncrementalRunChecksPrevious(t *testing.T) {
 // buildOnly builds the job without running it.
 func buildOnly(cfg *schemas.Config, opts Options) error {
 	_, s := beam.NewPipelineWithRoot()
-	return Build(s, cfg, opts)
+	_, err := Build(s, cfg, opts)
+	return err
 }
 
 func TestSummaryCountsReusedAndChanges(t *testing.T) {

@@ -13,9 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -36,15 +34,10 @@ type demoRun struct {
 // series built from its metrics, as a file and as a push.
 func TestPrometheusMetrics(t *testing.T) {
 	cfg, opts := loadDemo(t)
-	p, s := beam.NewPipelineWithRoot()
-	if err := Build(s, cfg, opts); err != nil {
-		t.Fatal(err)
-	}
-	pr, err := ptest.RunWithMetrics(p)
+	res, err := runJobMetrics(t, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := pr.Metrics().AllMetrics()
 	run := demoRun{res: res, sum: Summarize(res), cfg: cfg, output: opts.Output}
 	if err := run.sum.Check(); err != nil {
 		t.Fatal(err)

@@ -37,6 +37,11 @@ type Options struct {
 	// blocking keys fall in, so more shards spread scoring over more
 	// workers at the price of copies: on one machine 1 is best.
 	BlockShards int
+	// CommitInJob makes the job's last steps publish its output and load
+	// BigQuery, for launches that return before the job has ended
+	// (Dataflow, its Flex Templates, --async); see Build. Left false, the
+	// caller commits with the Staged output Build returns.
+	CommitInJob bool
 }
 
 // Build adds the entity-resolution job to s:
@@ -47,13 +52,25 @@ type Options struct {
 // Output lands in opts.Output/{masters,links,rejected,records,changes,edges}
 // (or the lake layout's folders, see transforms/lake.go) only when the
 // whole job has succeeded; then the BigQuery sink, when configured (see
-// resolveOutput), loads it.
-func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
+// resolveOutput), loads it. Who commits depends on opts.CommitInJob:
+//
+//   - false: the job writes its staging folder and the list of the files
+//     in it (transforms.WriteManifest), and Build returns the Staged
+//     output. The caller runs the job, waits for it, and calls
+//     Staged.Commit only when it succeeded. This is for runners the
+//     launcher waits on (prism, direct, portable): prism drops a failed
+//     bundle's elements and runs later stages on the rest before the job
+//     fails, so a commit step inside the job could publish a failed run.
+//   - true: the job's last steps commit (transforms.CommitWith) and load
+//     BigQuery, and Build returns nil. This is for Dataflow, whose launches
+//     return once the job is submitted; it retries a failed bundle and
+//     fails the job without running later steps on partial data.
+func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	if opts.Model == nil {
-		return fmt.Errorf("pipelines: no model")
+		return nil, fmt.Errorf("pipelines: no model")
 	}
 	if opts.Output == "" {
-		return fmt.Errorf("pipelines: no output location")
+		return nil, fmt.Errorf("pipelines: no output location")
 	}
 	names := opts.Sources
 	if len(names) == 0 {
@@ -61,7 +78,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	}
 	for _, n := range names {
 		if _, ok := cfg.Sources[n]; !ok {
-			return fmt.Errorf("pipelines: unknown source %q", n)
+			return nil, fmt.Errorf("pipelines: unknown source %q", n)
 		}
 	}
 	shards := cfg.Output.Shards
@@ -78,13 +95,13 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 	}
 	out, bigQuery, err := resolveOutput(cfg, opts, runDate)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	staging := out + "/.staging-" + opts.RunID
 	scoring := transforms.ScoringHash(opts.Model, threshold, cfg.Matching.Blocking, cfg.Matching.Clustering.OnePerSource)
 	inc, err := newIncremental(cfg, opts, names, scoring)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	records := transforms.Read(s, cfg, names)
@@ -136,9 +153,13 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) error {
 		maxRatio[name] = src.MaxRejectRatio
 	}
 	written = transforms.GuardRejects(s, maxRatio, tallies, written)
+	if !opts.CommitInJob {
+		transforms.WriteManifest(s, staging, written)
+		return &Staged{dir: out, staging: staging, plan: plan, built: time.Now(), bigQuery: bigQuery}, nil
+	}
 	committed := transforms.CommitWith(s, out, staging, plan, written)
 	if bigQuery != nil {
 		transforms.LoadBigQuery(s, *bigQuery, committed)
 	}
-	return nil
+	return nil, nil
 }

@@ -2,6 +2,9 @@ package pipelines
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,11 +12,14 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/runners"
 	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
 )
 
 func TestMain(m *testing.M) { ptest.Main(m) }
@@ -23,24 +29,45 @@ const demoConfig = "../testdata/demo.yaml"
 // runJob builds and runs the job on the test runner and returns its summary.
 func runJob(t *testing.T, cfg *schemas.Config, opts Options) (Summary, error) {
 	t.Helper()
+	res, err := runJobMetrics(t, cfg, opts)
+	if err != nil {
+		return Summary{}, err
+	}
+	return Summarize(res), nil
+}
+
+// runJobMetrics builds and runs the job on the test runner, commits as
+// cmd/linkbeam does (after a successful run, when Build left the commit to
+// the caller), and returns the job's metrics.
+func runJobMetrics(t *testing.T, cfg *schemas.Config, opts Options) (metrics.QueryResults, error) {
+	t.Helper()
 	p, s := beam.NewPipelineWithRoot()
-	if err := Build(s, cfg, opts); err != nil {
+	staged, err := Build(s, cfg, opts)
+	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := ptest.RunWithMetrics(p)
 	if err != nil {
-		return Summary{}, err
+		return metrics.QueryResults{}, err
 	}
-	return Summarize(res.Metrics().AllMetrics()), nil
+	if staged != nil {
+		if err := staged.Commit(context.Background()); err != nil {
+			return metrics.QueryResults{}, err
+		}
+	}
+	return res.Metrics().AllMetrics(), nil
 }
 
+// loadDemo returns the demo config and options for the test runner
+// (--runner), with the commit cmd/linkbeam chooses for it.
 func loadDemo(t *testing.T) (*schemas.Config, Options) {
 	t.Helper()
 	cfg, model, err := Prepare(context.Background(), demoConfig, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, Options{Output: tempOutput(t), RunID: "test", Model: model}
+	inJob := !runners.CommitAfterRun(runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine))
+	return cfg, Options{Output: tempOutput(t), RunID: "test", Model: model, CommitInJob: inJob}
 }
 
 // tempOutput is a temporary output directory. Unlike t.TempDir, its
@@ -215,13 +242,15 @@ func TestDemoJobIsIdempotent(t *testing.T) {
 	}
 }
 
+// failedRuns is how often the failure tests run their failing job: prism
+// used to publish a failed job's partial output in about 1 run of 15 to
+// 45, through a commit step inside the job (see Build).
+const failedRuns = 8
+
+// A job that fails, here because no source file exists, leaves the
+// previous output byte for byte as it was, and publishes nothing.
 func TestFailedJobKeepsPreviousOutput(t *testing.T) {
 	cfg, opts := loadDemo(t)
-	if _, err := runJob(t, cfg, opts); err != nil {
-		t.Fatal(err)
-	}
-	before := snapshot(t, opts.Output)
-
 	broken := *cfg
 	broken.Sources = map[string]schemas.SourceConfig{}
 	for name, src := range cfg.Sources {
@@ -230,32 +259,84 @@ func TestFailedJobKeepsPreviousOutput(t *testing.T) {
 		}
 		broken.Sources[name] = src
 	}
-	opts.RunID = "broken"
-	_, err := runJob(t, &broken, opts)
-	if err == nil || !strings.Contains(err.Error(), "missing-") {
-		t.Fatalf("job over missing files: err = %v, want an error naming the path", err)
+	failRepeatedly(t, cfg, opts, "missing-", func(string) *schemas.Config { return &broken })
+}
+
+// A job whose last stage fails on one shard, here a masters/ file its
+// writer cannot create, after every stage before has run and the other
+// shards are written, leaves the previous output as it was.
+func TestFailedWriteKeepsPreviousOutput(t *testing.T) {
+	cfg, opts := loadDemo(t)
+	failRepeatedly(t, cfg, opts, "part-00003.parquet", func(runID string) *schemas.Config {
+		// A directory where the writer of shard 3 creates its file.
+		blocker := filepath.Join(opts.Output, transforms.StagingPrefix+runID, transforms.MastersDir, "part-00003.parquet")
+		if err := os.MkdirAll(blocker, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	})
+}
+
+// failRepeatedly commits a run of cfg into opts.Output, then runs
+// failedRuns jobs that broken returns for each run id, and checks that
+// each fails with an error containing wantErr and that the committed
+// output (every file outside staging folders, _SUCCESS included) stays
+// byte for byte what it was.
+func failRepeatedly(t *testing.T, cfg *schemas.Config, opts Options, wantErr string, broken func(runID string) *schemas.Config) {
+	t.Helper()
+	if _, err := runJob(t, cfg, opts); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, opts.Output)
+	if _, ok := before[transforms.SuccessMarker]; !ok {
+		t.Fatalf("no %s after the first run", transforms.SuccessMarker)
+	}
+	for i := range failedRuns {
+		opts.RunID = fmt.Sprintf("broken-%d", i)
+		_, err := runJob(t, broken(opts.RunID), opts)
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("run %d: err = %v, want an error naming %s", i, err, wantErr)
+		}
 	}
 	after := snapshot(t, opts.Output)
 	for name, data := range before {
-		if after[name] != data {
+		if got, ok := after[name]; !ok {
+			t.Errorf("%s removed by a failed run", name)
+		} else if got != data {
 			t.Errorf("%s changed by a failed run", name)
+		}
+	}
+	for name := range after {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s published by a failed run", name)
 		}
 	}
 }
 
-// snapshot reads every committed output file under dir.
+// snapshot reads every file under dir outside the staging folders.
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
-	for _, sub := range []string{"masters", "links", "rejected"} {
-		paths, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
-		for _, p := range paths {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[filepath.Join(sub, filepath.Base(p))] = string(data)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
+		if d.IsDir() {
+			if path != dir && strings.HasPrefix(d.Name(), transforms.StagingPrefix) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = string(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return files
 }

@@ -82,11 +82,19 @@ func TestResolveOutput(t *testing.T) {
 
 // The demo job with a BigQuery sink, against a fake BigQuery on loopback:
 // the loads start only after the commit, one per table, from the
-// committed folders, into the run date's partition.
+// committed folders, into the run date's partition; whether the launcher
+// commits and loads after the run (prism, portable) or the job does
+// (Dataflow).
 func TestDemoJobLoadsBigQuery(t *testing.T) {
+	t.Run("after the run", func(t *testing.T) { testDemoJobLoadsBigQuery(t, false) })
+	t.Run("in the job", func(t *testing.T) { testDemoJobLoadsBigQuery(t, true) })
+}
+
+func testDemoJobLoadsBigQuery(t *testing.T, inJob bool) {
 	srv := bqfake.New("linkbeam-test", "catalog", "EU")
 	defer srv.Close()
 	cfg, opts := loadDemo(t)
+	opts.CommitInJob = inJob
 	cfg.Sink.BigQuery = &schemas.BigQuerySinkConfig{Project: "linkbeam-test", Dataset: "catalog", Location: "EU"}
 	opts.BigQueryEndpoint = srv.URL
 	opts.RunDate = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
@@ -18,6 +19,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/s3"
 
 	"github.com/linkbeam/linkbeam/pipelines"
+	"github.com/linkbeam/linkbeam/runners"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -70,8 +72,10 @@ func runCmd(args []string) error {
 		}
 	}
 	opts.Previous = strings.TrimRight(*previousFlag, "/")
+	opts.CommitInJob = !runners.CommitAfterRun(runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine))
 	p, s := beam.NewPipelineWithRoot()
-	if err := pipelines.Build(s, cfg, opts); err != nil {
+	staged, err := pipelines.Build(s, cfg, opts)
+	if err != nil {
 		return err
 	}
 	outputs := metricsOutputs{File: *metricsFile, Pushgateway: *metricsPush, Config: configName(*configFlag)}
@@ -105,9 +109,14 @@ func runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("job failed; previous output left unchanged: %w", err)
 	}
-	if res == nil { // asynchronous submission (--async, Dataflow)
+	if res == nil || *jobopts.Async { // submitted (--async, Dataflow): the job commits itself
 		fmt.Fprintln(os.Stderr, "job submitted")
 		return nil
+	}
+	if staged != nil {
+		if err := staged.Commit(ctx); err != nil {
+			return fmt.Errorf("job succeeded, publishing its output failed: %w", err)
+		}
 	}
 	all := res.Metrics().AllMetrics()
 	sum := pipelines.Summarize(all)

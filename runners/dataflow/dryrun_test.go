@@ -52,21 +52,27 @@ const (
 	temp    = "gs://linkbeam-test-temp/tmp"
 )
 
-// demoPipeline builds the whole job on testdata/demo.yaml exactly as the
-// CLI does (pipelines.Prepare, then pipelines.Build), writing to gs://.
-func demoPipeline(t *testing.T) *beam.Pipeline {
+// demoPipeline builds the whole job on testdata/demo.yaml for Dataflow
+// exactly as the CLI does (pipelines.Prepare, then pipelines.Build with
+// the commit runners.CommitAfterRun chooses), writing to gs://.
+func demoPipeline(t *testing.T, flags map[string]string) *beam.Pipeline {
 	t.Helper()
 	cfg, model, err := pipelines.Prepare(context.Background(), filepath.Join("..", "..", "testdata", "demo.yaml"), "")
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
 	p, s := beam.NewPipelineWithRoot()
-	if err := pipelines.Build(s, cfg, pipelines.Options{
-		Output: "gs://linkbeam-test-output/demo",
-		RunID:  "dryrun",
-		Model:  model,
-	}); err != nil {
+	staged, err := pipelines.Build(s, cfg, pipelines.Options{
+		Output:      "gs://linkbeam-test-output/demo",
+		RunID:       "dryrun",
+		Model:       model,
+		CommitInJob: !runners.CommitAfterRun("dataflow", flags),
+	})
+	if err != nil {
 		t.Fatalf("Build: %v", err)
+	}
+	if staged != nil {
+		t.Fatal("Build left the commit to the launcher: a Dataflow launch returns once the job is submitted")
 	}
 	return p
 }
@@ -88,7 +94,7 @@ func TestDataflowDryRun(t *testing.T) {
 	if err := runners.Validate("dataflow", flags); err != nil {
 		t.Fatalf("runners.Validate refuses flags the SDK accepts: %v", err)
 	}
-	r := dryRun(t, demoPipeline(t), flags)
+	r := dryRun(t, demoPipeline(t, flags), flags)
 
 	t.Run("stages", func(t *testing.T) {
 		ids := compositeIDs(r.Model)
