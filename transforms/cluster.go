@@ -68,13 +68,8 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 	var g edgeGraph
 	var batch []byte
 	for batches(&batch) {
-		for b := batch; len(b) > 0; {
-			var e edge
-			var err error
-			if b, err = decodeEdge(b, &e); err != nil {
-				return fmt.Errorf("cluster: %w", err)
-			}
-			g.add(&e)
+		if err := forEachEdge(batch, g.add); err != nil {
+			return fmt.Errorf("cluster: %w", err)
 		}
 	}
 	g.sortNodes()

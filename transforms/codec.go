@@ -164,6 +164,24 @@ func decodeEdge(src []byte, e *edge) ([]byte, error) {
 	return src, err
 }
 
+// forEachEdge decodes each edge of a packed batch and passes it to fn.
+func forEachEdge(batch []byte, fn func(*edge)) error {
+	for len(batch) > 0 {
+		var e edge
+		var err error
+		if batch, err = decodeEdge(batch, &e); err != nil {
+			return err
+		}
+		fn(&e)
+	}
+	return nil
+}
+
+// swap exchanges the edge's two ends.
+func (e *edge) swap() {
+	e.A, e.B, e.GA, e.GB, e.MA, e.MB = e.B, e.A, e.GB, e.GA, e.MB, e.MA
+}
+
 // assignment places a record in a multi-record master.
 type assignment struct {
 	MasterID string

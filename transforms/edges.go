@@ -71,16 +71,14 @@ type packEdgesFn struct {
 }
 
 func (fn *packEdgesFn) ProcessElement(batch []byte, emit func(int, []byte)) error {
-	for b := batch; len(b) > 0; {
-		var e edge
-		var err error
-		if b, err = decodeEdge(b, &e); err != nil {
-			return fmt.Errorf("write edges: %w", err)
-		}
+	err := forEachEdge(batch, func(e *edge) {
 		if e.A > e.B {
-			e.A, e.B, e.GA, e.GB = e.B, e.A, e.GB, e.GA
+			e.swap()
 		}
-		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, &e) }, emit)
+		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, emit)
+	})
+	if err != nil {
+		return fmt.Errorf("write edges: %w", err)
 	}
 	return nil
 }
@@ -98,16 +96,14 @@ func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches f
 	best := map[[2]string]float64{}
 	var batch []byte
 	for batches(&batch) {
-		for b := batch; len(b) > 0; {
-			var e edge
-			var err error
-			if b, err = decodeEdge(b, &e); err != nil {
-				return fmt.Errorf("write edges: %w", err)
-			}
+		err := forEachEdge(batch, func(e *edge) {
 			k := [2]string{e.A, e.B}
 			if p, ok := best[k]; !ok || e.P > p {
 				best[k] = e.P
 			}
+		})
+		if err != nil {
+			return fmt.Errorf("write edges: %w", err)
 		}
 	}
 	rows := make([]schemas.EdgeRow, 0, len(best))

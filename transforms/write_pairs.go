@@ -33,13 +33,8 @@ type writePairsFn struct {
 
 func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, batch []byte, emit func(string)) error {
 	var rows []schemas.PairRow
-	for b := batch; len(b) > 0; {
-		var e edge
-		var err error
-		if b, err = decodeEdge(b, &e); err != nil {
-			return fmt.Errorf("write pairs: %w", err)
-		}
-		rows = append(rows, pairRow(e))
+	if err := forEachEdge(batch, func(e *edge) { rows = append(rows, pairRow(*e)) }); err != nil {
+		return fmt.Errorf("write pairs: %w", err)
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := &rows[i], &rows[j]
