@@ -154,8 +154,22 @@ func TestCommitStagedRemote(t *testing.T) {
 	if _, err := CommitStaged(ctx, dir, staging, StandardPlan, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	got := listTree(ctx, t, fs, dir, 3)
+	want := []string{".staging-run/masters/part-unlisted.parquet", "_SUCCESS", "links/part-00001.parquet", "masters/part-00001.parquet"}
+	if !slices.Equal(got, want) {
+		t.Errorf("after commit %q, want %q", got, want)
+	}
+}
+
+// listTree lists the files under dir down to depth levels of folders,
+// relative to dir and sorted: remote filesystems list by glob, one level
+// at a time.
+func listTree(ctx context.Context, t *testing.T, fs filesystem.Interface, dir string, depth int) []string {
+	t.Helper()
 	var got []string
-	for _, glob := range []string{dir + "/*", dir + "/*/*", dir + "/*/*/*"} {
+	glob := dir
+	for range depth {
+		glob += "/*"
 		files, err := fs.List(ctx, glob)
 		if err != nil {
 			t.Fatal(err)
@@ -165,8 +179,5 @@ func TestCommitStagedRemote(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	want := []string{".staging-run/masters/part-unlisted.parquet", "_SUCCESS", "links/part-00001.parquet", "masters/part-00001.parquet"}
-	if !slices.Equal(got, want) {
-		t.Errorf("after commit %q, want %q", got, want)
-	}
+	return got
 }

@@ -176,17 +176,7 @@ func TestCommitRemoteLakePlan(t *testing.T) {
 	if err := commitRemote(ctx, dir, staging, written, LakePlan([]string{"shop"}, "2026-11-25")); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, glob := range []string{dir + "/*", dir + "/*/*", dir + "/*/*/*", dir + "/*/*/*/*"} {
-		files, err := fs.List(ctx, glob)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			got = append(got, strings.TrimPrefix(f, dir+"/"))
-		}
-	}
-	slices.Sort(got)
+	got := listTree(ctx, t, fs, dir, 4)
 	want := []string{
 		"_SUCCESS",
 		"curated/category=Audio/part-00001.parquet",
