@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -61,9 +62,17 @@ func runCmd(args []string) error {
 		RunID:  time.Now().UTC().Format("20060102T150405.000000000"),
 		Model:  model,
 	}
+	runner, runnerFlags := runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine)
+	embedded := runners.Embedded(runner, runnerFlags)
 	opts.BlockShards = *blockShards
-	if opts.BlockShards == 0 && embeddedRunner() {
+	if opts.BlockShards == 0 && embedded {
+		// Shards on one machine would only copy records to several of them.
 		opts.BlockShards = 1
+	}
+	if embedded && os.Getenv("GOMEMLIMIT") == "" {
+		if limit := runners.DefaultMemoryLimit(); limit > 0 {
+			debug.SetMemoryLimit(limit)
+		}
 	}
 	if *sourcesFlag != "" {
 		opts.Sources = strings.Split(*sourcesFlag, ",")
@@ -72,7 +81,7 @@ func runCmd(args []string) error {
 		}
 	}
 	opts.Previous = strings.TrimRight(*previousFlag, "/")
-	opts.CommitInJob = !runners.CommitAfterRun(runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine))
+	opts.CommitInJob = !runners.CommitAfterRun(runner, runnerFlags)
 	p, s := beam.NewPipelineWithRoot()
 	staged, err := pipelines.Build(s, cfg, opts)
 	if err != nil {
@@ -128,21 +137,6 @@ func runCmd(args []string) error {
 		success = time.Now()
 	}
 	return errors.Join(checkErr, outputs.publish(ctx, all, sum.Wall, success))
-}
-
-// embeddedRunner reports whether the job runs in this process (prism, the
-// default, or the direct runner), where one scoring shard avoids copying
-// records to several shards on the same machine.
-func embeddedRunner() bool {
-	f := flag.Lookup("runner")
-	if f == nil {
-		return true
-	}
-	switch strings.ToLower(f.Value.String()) {
-	case "", "prism", "direct", "directrunner", "prismrunner":
-		return true
-	}
-	return false
 }
 
 func writeHeapProfile(path string) error {
