@@ -3,13 +3,11 @@ package transforms
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -203,40 +201,23 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 // IDF, on every core (one bundle holds the whole shard on prism), and
 // returns the candidates in record key order.
 func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) {
-	parts := make([][]candidate, len(batches))
-	errs := make([]error, len(batches))
-	parallel(len(batches), func(i int) {
-		for b := batches[i]; len(b) > 0; {
+	cands, err := decodeAll(batches, func(b []byte, cands []candidate) ([]candidate, error) {
+		for len(b) > 0 {
 			var c candidate
-			if b, errs[i] = decodeCandidate(b, &c); errs[i] != nil {
-				return
+			var err error
+			if b, err = decodeCandidate(b, &c); err != nil {
+				return nil, err
 			}
 			c.Prep.TFIDF = idf.Vector(c.Prep.TitleTokens)
-			parts[i] = append(parts[i], c)
+			cands = append(cands, c)
 		}
+		return cands, nil
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	cands := slices.Concat(parts...)
-	slices.SortFunc(cands, func(a, b candidate) int { return strings.Compare(a.Key, b.Key) })
+	sortInPlace(cands, func(a, b *candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
-}
-
-// parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
@@ -298,6 +279,9 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 		sb.members = append(sb.members, m)
 		sb.big = append(sb.big, maxBlock > 0 && len(m) > maxBlock)
 		start = end
+	}
+	for i := range cands {
+		cands[i].Blocks = nil // now in blockOf; free for the scoring that follows
 	}
 	return sb
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,27 +145,15 @@ func (fn *surviveFn) Setup() error {
 }
 
 func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(MasterShard)) error {
-	var ms []member
-	var batch []byte
-	for batches(&batch) {
-		for src := batch; len(src) > 0; {
-			var m member
-			var err error
-			if m.masterID, src, err = schemas.DecodeString(src); err != nil {
-				return fmt.Errorf("survive shard %d: %w", shard, err)
-			}
-			if len(src) < 8 {
-				return fmt.Errorf("survive shard %d: %w", shard, schemas.ErrCorruptBatch)
-			}
-			m.p = math.Float64frombits(binary.LittleEndian.Uint64(src))
-			if src, err = schemas.DecodeProduct(src[8:], &m.rec); err != nil {
-				return fmt.Errorf("survive shard %d: %w", shard, err)
-			}
-			m.key = m.rec.Key()
-			ms = append(ms, m)
-		}
+	var raw [][]byte
+	for batch := []byte(nil); batches(&batch); batch = nil {
+		raw = append(raw, batch)
 	}
-	ms = sortedBy(ms, func(a, b *member) int {
+	ms, err := decodeAll(raw, decodeMembers)
+	if err != nil {
+		return fmt.Errorf("survive shard %d: %w", shard, err)
+	}
+	sortInPlace(ms, func(a, b *member) int {
 		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))
 	})
 	var groups [][2]int // [start, end) of each master's members
@@ -179,7 +166,8 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 		i = j
 	}
 	// One bundle holds every shard on prism: build masters on every core.
-	out := MasterShard{Shard: shard, Masters: make([]schemas.MasterRow, len(groups))}
+	out := MasterShard{Shard: shard, Masters: make([]schemas.MasterRow, len(groups)),
+		Links: make([]schemas.LinkRow, 0, len(ms))}
 	const chunk = 4096
 	parallel((len(groups)+chunk-1)/chunk, func(c int) {
 		for g := c * chunk; g < min(len(groups), (c+1)*chunk); g++ {
@@ -199,16 +187,38 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 			fn.multi.Inc(ctx, 1)
 		}
 	}
-	out.Links = sortedBy(out.Links, func(a, b *schemas.LinkRow) int {
+	sortInPlace(out.Links, func(a, b *schemas.LinkRow) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
 	emit(out)
 	return nil
 }
 
+// decodeMembers appends the members packed in batch (assignFn) to ms.
+func decodeMembers(batch []byte, ms []member) ([]member, error) {
+	for src := batch; len(src) > 0; {
+		var m member
+		var err error
+		if m.masterID, src, err = schemas.DecodeString(src); err != nil {
+			return nil, err
+		}
+		if len(src) < 8 {
+			return nil, schemas.ErrCorruptBatch
+		}
+		m.p = math.Float64frombits(binary.LittleEndian.Uint64(src))
+		if src, err = schemas.DecodeProduct(src[8:], &m.rec); err != nil {
+			return nil, err
+		}
+		m.key = m.rec.Key()
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
 // master builds one golden record from its members.
 func (fn *surviveFn) master(group []member) schemas.MasterRow {
-	row := schemas.MasterRow{MasterID: group[0].masterID, MemberCount: int64(len(group))}
+	row := schemas.MasterRow{MasterID: group[0].masterID, MemberCount: int64(len(group)),
+		Provenance: make([]schemas.FieldProvenance, 0, len(MasterFields))}
 	cands := make([]matchers.Candidate, len(group))
 	pick := func(field string, value func(*schemas.Product) string) int {
 		for i := range group {
@@ -265,19 +275,4 @@ func (fn *surviveFn) master(group []member) schemas.MasterRow {
 	}
 	sort.Strings(row.Sources)
 	return row
-}
-
-// sortedBy returns xs sorted by compare, moving each (large) element once
-// instead of swapping it through the sort.
-func sortedBy[T any](xs []T, compare func(a, b *T) int) []T {
-	order := make([]int32, len(xs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(i, j int32) int { return compare(&xs[i], &xs[j]) })
-	out := make([]T, len(xs))
-	for k, i := range order {
-		out[k] = xs[i]
-	}
-	return out
 }
