@@ -162,8 +162,10 @@ func setCounts(a, b []uint64) (na, nb, inter int) {
 // SparseVector is a sparse vector sorted by Term.
 type SparseVector []Weight
 
-// Weight is one term of a SparseVector.
+// Weight is one term of a SparseVector. The term is its token's 64-bit
+// FNV-1a hash: comparing vectors compares integers, and millions of
+// vectors held for scoring carry no pointers for the collector to trace.
 type Weight struct {
-	Term  string
+	Term  uint64
 	Value float64
 }

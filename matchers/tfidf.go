@@ -1,6 +1,7 @@
 package matchers
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -87,18 +88,18 @@ func (d *IDF) Weight(term string) float64 {
 	return math.Log(float64(1+d.Docs)/float64(1+int64(df))) + 1
 }
 
-// Vector returns the unit-length TF-IDF vector of tokens, sorted by term:
-// each distinct token weighted by its count times Weight. No tokens give
-// nil.
+// Vector returns the unit-length TF-IDF vector of tokens, sorted by term
+// hash: each distinct token weighted by its count times Weight. No tokens
+// give nil.
 func (d *IDF) Vector(tokens []string) SparseVector {
 	if len(tokens) == 0 {
 		return nil
 	}
 	v := make(SparseVector, len(tokens))
 	for i, t := range tokens {
-		v[i].Term = t
+		v[i] = Weight{Term: hashToken(t), Value: d.Weight(t)}
 	}
-	slices.SortFunc(v, func(a, b Weight) int { return strings.Compare(a.Term, b.Term) })
+	slices.SortFunc(v, func(a, b Weight) int { return cmp.Compare(a.Term, b.Term) })
 	n := 0
 	var sum float64
 	for i := 0; i < len(v); {
@@ -106,7 +107,7 @@ func (d *IDF) Vector(tokens []string) SparseVector {
 		for j < len(v) && v[j].Term == v[i].Term {
 			j++
 		}
-		w := float64(j-i) * d.Weight(v[i].Term)
+		w := float64(j-i) * v[i].Value
 		v[n] = Weight{Term: v[i].Term, Value: w}
 		sum += w * w
 		n++
@@ -130,14 +131,14 @@ func Cosine(a, b SparseVector) float64 {
 	var dot, na, nb float64
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
-		switch c := strings.Compare(a[i].Term, b[j].Term); {
-		case c == 0:
+		switch {
+		case a[i].Term == b[j].Term:
 			dot += a[i].Value * b[j].Value
 			na += a[i].Value * a[i].Value
 			nb += b[j].Value * b[j].Value
 			i++
 			j++
-		case c < 0:
+		case a[i].Term < b[j].Term:
 			na += a[i].Value * a[i].Value
 			i++
 		default:
