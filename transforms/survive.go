@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -145,15 +146,22 @@ func (fn *surviveFn) Setup() error {
 }
 
 func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(MasterShard)) error {
-	var raw [][]byte
-	for batch := []byte(nil); batches(&batch); batch = nil {
-		raw = append(raw, batch)
+	// Members are decoded batch by batch as the iterator yields them,
+	// without keeping the encoded batches, and sorted as pointers: on
+	// prism one bundle holds millions of members, and a sorted copy of
+	// them would double the stage's memory.
+	var ms []*member
+	var batch []byte
+	for batches(&batch) {
+		part, err := decodeMembers(batch, nil)
+		if err != nil {
+			return fmt.Errorf("survive shard %d: %w", shard, err)
+		}
+		for i := range part {
+			ms = append(ms, &part[i])
+		}
 	}
-	ms, err := decodeAll(raw, decodeMembers)
-	if err != nil {
-		return fmt.Errorf("survive shard %d: %w", shard, err)
-	}
-	sortInPlace(ms, func(a, b *member) int {
+	slices.SortFunc(ms, func(a, b *member) int {
 		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))
 	})
 	var groups [][2]int // [start, end) of each master's members
@@ -216,7 +224,7 @@ func decodeMembers(batch []byte, ms []member) ([]member, error) {
 }
 
 // master builds one golden record from its members.
-func (fn *surviveFn) master(group []member) schemas.MasterRow {
+func (fn *surviveFn) master(group []*member) schemas.MasterRow {
 	row := schemas.MasterRow{MasterID: group[0].masterID, MemberCount: int64(len(group)),
 		Provenance: make([]schemas.FieldProvenance, 0, len(MasterFields))}
 	cands := make([]matchers.Candidate, len(group))
