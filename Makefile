@@ -32,7 +32,7 @@ vet:
 # pairs, peak RSS and F1 (see BENCHMARKS.md). BENCH_RECORDS=10000000 for 10M.
 BENCH_RECORDS ?= 100000 1000000
 bench: build
-	scripts/bench.sh $(BENCH_RECORDS)
+	GO=$(GO) scripts/bench.sh $(BENCH_RECORDS)
 
 # The evaluation report rendered in headless Chromium (Debian's package).
 test-report:
@@ -41,7 +41,7 @@ test-report:
 
 # Go benchmarks of the hot code (ns/op per comparison, per record).
 bench-go:
-	$(GO) test -run '^$$' -bench . -benchmem ./matchers/ ./schemas/ ./transforms/sources/
+	$(GO) test -run '^$$' -bench . -benchmem ./matchers/ ./schemas/ ./transforms/ ./transforms/sources/
 
 # Each fuzz target for a bounded time.
 FUZZTIME ?= 20s

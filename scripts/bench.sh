@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 bin=./bin/linkbeam
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
+# A fixed CPU reference printed with the figures: this VM's speed drifts
+# (the same 1M run took 46 s and 65 s on one day), so runs are compared
+# at the same reference.
+ref=$("${GO:-go}" test -run '^$' -bench 'BenchmarkJaroWinkler/fast$' -benchtime 2s ./matchers/ | awk '/ns\/op/ {print $3}')
+echo "host reference: JaroWinkler (bit-parallel) ${ref} ns/op"
 printf '%10s %9s %10s %12s %10s %9s %7s\n' records wall_s records/s cand_pairs pairs/s rss_mib F1
 for n in "${sizes[@]}"; do
   dir=out/bench-$n
