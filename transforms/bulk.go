@@ -10,8 +10,8 @@ import (
 )
 
 // Helpers for the stages that hold a whole shard in one bundle (prism runs
-// a stage as one bundle): work on every core, and no transient second copy
-// of millions of large elements.
+// a stage as one bundle): work on every core, and sort millions of large
+// elements without a second copy.
 
 // parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
 func parallel(n int, fn func(i int)) {
@@ -31,8 +31,8 @@ func parallel(n int, fn func(i int)) {
 
 // decodeAll decodes the batches on every core and returns their elements
 // in batch order, in one slice of the exact size. Each batch's part is
-// released as soon as it is copied, so the peak is about one copy of the
-// elements, not the two that appending and concatenating would make.
+// dropped once copied, so the collector can reclaim it while the copy
+// goes on.
 func decodeAll[T any](batches [][]byte, decode func(batch []byte, into []T) ([]T, error)) ([]T, error) {
 	parts := make([][]T, len(batches))
 	errs := make([]error, len(batches))
