@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"cmp"
-	"errors"
 	"runtime"
 	"slices"
 	"sync"
@@ -27,31 +26,6 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// decodeAll decodes the batches on every core and returns their elements
-// in batch order, in one slice of the exact size. Each batch's part is
-// dropped once copied, so the collector can reclaim it while the copy
-// goes on.
-func decodeAll[T any](batches [][]byte, decode func(batch []byte, into []T) ([]T, error)) ([]T, error) {
-	parts := make([][]T, len(batches))
-	errs := make([]error, len(batches))
-	parallel(len(batches), func(i int) {
-		parts[i], errs[i] = decode(batches[i], nil)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]T, 0, n)
-	for i := range parts {
-		out = append(out, parts[i]...)
-		parts[i] = nil
-	}
-	return out, nil
 }
 
 // sortInPlace sorts xs by compare (equal elements keep their order),

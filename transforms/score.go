@@ -3,6 +3,7 @@ package transforms
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -201,21 +202,22 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 // IDF, on every core (one bundle holds the whole shard on prism), and
 // returns the candidates in record key order.
 func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) {
-	cands, err := decodeAll(batches, func(b []byte, cands []candidate) ([]candidate, error) {
-		for len(b) > 0 {
+	parts := make([][]candidate, len(batches))
+	errs := make([]error, len(batches))
+	parallel(len(batches), func(i int) {
+		for b := batches[i]; len(b) > 0; {
 			var c candidate
-			var err error
-			if b, err = decodeCandidate(b, &c); err != nil {
-				return nil, err
+			if b, errs[i] = decodeCandidate(b, &c); errs[i] != nil {
+				return
 			}
 			c.Prep.TFIDF = idf.Vector(c.Prep.TitleTokens)
-			cands = append(cands, c)
+			parts[i] = append(parts[i], c)
 		}
-		return cands, nil
 	})
-	if err != nil {
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	cands := slices.Concat(parts...)
 	sortInPlace(cands, func(a, b *candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
 }

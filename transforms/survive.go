@@ -153,7 +153,7 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	var ms []*member
 	var batch []byte
 	for batches(&batch) {
-		part, err := decodeMembers(batch, nil)
+		part, err := decodeMembers(batch)
 		if err != nil {
 			return fmt.Errorf("survive shard %d: %w", shard, err)
 		}
@@ -202,8 +202,9 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	return nil
 }
 
-// decodeMembers appends the members packed in batch (assignFn) to ms.
-func decodeMembers(batch []byte, ms []member) ([]member, error) {
+// decodeMembers decodes the members packed in batch (assignFn).
+func decodeMembers(batch []byte) ([]member, error) {
+	var ms []member
 	for src := batch; len(src) > 0; {
 		var m member
 		var err error
