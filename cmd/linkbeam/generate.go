@@ -14,13 +14,14 @@ func generateCmd(args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed; the same seed writes the same files")
 	out := fs.String("out", "", "output directory")
 	files := fs.Int("files", 4, "files per source")
+	noCodes := fs.Bool("no-codes", false, "write no model numbers or GTINs: titles, brands and prices are the only evidence")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return errors.New("--out is required")
 	}
-	sum, err := synth.Generate(synth.Options{Records: *records, Seed: *seed, Out: *out, FilesPerSource: *files})
+	sum, err := synth.Generate(synth.Options{Records: *records, Seed: *seed, Out: *out, FilesPerSource: *files, NoCodes: *noCodes})
 	if err != nil {
 		return err
 	}

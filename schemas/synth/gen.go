@@ -617,6 +617,9 @@ func (g *generator) choose(src int, ch *choice) {
 	} else if g.chance(0.9) {
 		ch.modelTitle = pickWeights(r, fmtW)
 	}
+	if g.opts.NoCodes {
+		ch.modelField, ch.modelTitle = -1, -1 // the draws above still run: same stream
+	}
 	ch.feature = g.chance(0.6)
 	ch.attrForm = 0
 	switch src {
@@ -686,6 +689,9 @@ func (g *generator) choose(src int, ch *choice) {
 		ch.noPrice = g.chance(0.04)
 		ch.currency = pickWeights(r, []float64{80, 12, 8})
 		ch.desc = g.chance(0.55)
+	}
+	if g.opts.NoCodes {
+		ch.gtinFmt = -1
 	}
 }
 

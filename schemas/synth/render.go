@@ -142,6 +142,10 @@ func (g *generator) render(src int, ch *choice) {
 
 	// Description.
 	rc.desc = rc.desc[:0]
+	codeText := e.model // the model number as descriptions and URLs spell it
+	if g.opts.NoCodes {
+		codeText = nil
+	}
 	if ch.desc {
 		dv := &g.vals
 		*dv = [numSlots]string{slotBrand: b.name, slotLine: f.line, slotAttr: e.attr.forms[0], slotNoun: ph.nouns[f.noun].full}
@@ -157,11 +161,11 @@ func (g *generator) render(src int, ch *choice) {
 				if i > 0 {
 					rc.desc = append(rc.desc, ' ')
 				}
-				rc.desc, _, _ = ts[(first+i)%len(ts)].render(rc.desc, dv, e.model)
+				rc.desc, _, _ = ts[(first+i)%len(ts)].render(rc.desc, dv, codeText)
 			}
 		case srcLegacy:
 			t := legacyDescTmpls[r.IntN(len(legacyDescTmpls))]
-			rc.desc, _, _ = t.render(rc.desc, dv, e.model)
+			rc.desc, _, _ = t.render(rc.desc, dv, codeText)
 			if ch.upper {
 				upperInPlace(rc.desc)
 			}
@@ -172,7 +176,7 @@ func (g *generator) render(src int, ch *choice) {
 	rc.url = rc.url[:0]
 	if src == srcAPI {
 		rc.url = append(rc.url, "https://shop.example.com/"...)
-		rc.url = appendSlug(rc.url, b.name, f.line, e.model)
+		rc.url = appendSlug(rc.url, b.name, f.line, codeText)
 		rc.url = append(rc.url, "/dp/"...)
 		rc.url = append(rc.url, rc.id...)
 	}

@@ -37,6 +37,11 @@ type Options struct {
 	Seed           uint64 // same seed and options → byte-identical files
 	Out            string // output directory; created if missing
 	FilesPerSource int    // shard files per source; 0 means 4
+	// NoCodes writes no model numbers and no GTINs anywhere (fields,
+	// titles, descriptions): a catalogue whose only evidence is titles,
+	// brands and prices, as many real feeds are. The random stream is the
+	// same as with codes, so the products and their other values are too.
+	NoCodes bool
 }
 
 // DefaultFilesPerSource is the shard count when Options.FilesPerSource is 0.

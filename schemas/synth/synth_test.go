@@ -686,3 +686,54 @@ func TestScatter(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCodes: the same seed without codes writes the same rows less every
+// model number and GTIN, in fields, titles and descriptions alike.
+func TestNoCodes(t *testing.T) {
+	withDir, withoutDir := t.TempDir(), t.TempDir()
+	generate(t, Options{Records: 3000, Seed: 11, Out: withDir})
+	generate(t, Options{Records: 3000, Seed: 11, Out: withoutDir, NoCodes: true})
+	with, without := readRows(t, withDir), readRows(t, withoutDir)
+	if len(with) != len(without) {
+		t.Fatalf("%d rows with codes, %d without", len(with), len(without))
+	}
+	models := map[string]bool{}
+	for _, r := range with {
+		if m := normModel(r.model()); len(m) >= 4 {
+			models[m] = true
+		}
+	}
+	if len(models) < 100 {
+		t.Fatalf("only %d model numbers in the catalogue with codes", len(models))
+	}
+	holdsModel := func(r row) (string, bool) {
+		for k, v := range r.fields {
+			for _, tok := range strings.FieldsFunc(v, func(c rune) bool { return strings.ContainsRune(" ,()/", c) }) {
+				if models[normModel(tok)] {
+					return k, true
+				}
+			}
+		}
+		return "", false
+	}
+	inText := 0
+	for _, r := range with {
+		if k, ok := holdsModel(r); ok && k != "mpn" && k != "model" && k != "part_number" {
+			inText++
+		}
+	}
+	if inText < len(with)/4 {
+		t.Fatalf("only %d of %d rows with codes spell one in a title or description", inText, len(with))
+	}
+	for i, r := range without {
+		if r.id() != with[i].id() {
+			t.Fatalf("%s: id %q, with codes %q", r.pos, r.id(), with[i].id())
+		}
+		if r.model() != "" || r.gtin() != "" {
+			t.Fatalf("%s: model %q, gtin %q without codes", r.pos, r.model(), r.gtin())
+		}
+		if k, ok := holdsModel(r); ok {
+			t.Fatalf("%s: field %s holds a model number without codes: %q", r.pos, k, r.fields[k])
+		}
+	}
+}
