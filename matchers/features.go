@@ -16,66 +16,73 @@ import (
 type Feature struct {
 	Name        string
 	Description string
-	Compute     func(a, b *Prepared) float64
+	// Sign is the direction the feature may argue in, which training
+	// keeps (TrainOptions.Signs): +1 for a similarity (more of it never
+	// argues against a match), -1 for evidence against, 0 for neither
+	// (an indicator that only shifts other features' meaning).
+	Sign    int
+	Compute func(a, b *Prepared) float64
 }
 
 // Features lists every feature a model may use, by name. The docs below
 // are the levels a user sees in `linkbeam explain`.
 var Features = []Feature{
-	{"title_jaro_winkler", "Jaro-Winkler similarity of the normalised titles",
+	{"title_jaro_winkler", "Jaro-Winkler similarity of the normalised titles", 1,
 		func(a, b *Prepared) float64 { return JaroWinkler(a.Title, b.Title) }},
-	{"title_jaro", "Jaro similarity of the normalised titles",
+	{"title_jaro", "Jaro similarity of the normalised titles", 1,
 		func(a, b *Prepared) float64 { return Jaro(a.Title, b.Title) }},
-	{"title_levenshtein", "1 - Levenshtein distance / longer title length",
+	{"title_levenshtein", "1 - Levenshtein distance / longer title length", 1,
 		func(a, b *Prepared) float64 { return LevenshteinRatio(a.Title, b.Title) }},
-	{"title_tfidf", "cosine of the titles' TF-IDF vectors (rare tokens such as model numbers weigh most)",
+	{"title_monge_elkan", "Monge-Elkan similarity of the title tokens: each token's best Jaro-Winkler match in the other title, averaged both ways (credits spelling variants and abbreviations)", 1,
+		func(a, b *Prepared) float64 { return MongeElkan(a.TitleTokens, b.TitleTokens) }},
+	{"title_tfidf", "cosine of the titles' TF-IDF vectors (rare tokens such as model numbers weigh most)", 1,
 		func(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }},
-	{"title_jaccard", "Jaccard similarity of the title token sets",
+	{"title_jaccard", "Jaccard similarity of the title token sets", 1,
 		func(a, b *Prepared) float64 { return jaccard(setCounts(a.indexed().titleSet, b.indexed().titleSet)) }},
-	{"title_containment", "share of the smaller title's tokens found in the other",
+	{"title_containment", "share of the smaller title's tokens found in the other", 1,
 		func(a, b *Prepared) float64 {
 			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
 		}},
-	{"model_agree", "1 when both records have model numbers and one is shared (a declared model number stands alone for its record)",
+	{"model_agree", "1 when both records have model numbers and one is shared (a declared model number stands alone for its record)", 1,
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Agree) }},
-	{"model_disagree", "1 when both records have model numbers and none is shared",
+	{"model_disagree", "1 when both records have model numbers and none is shared", -1,
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Disagree) }},
-	{"model_partial", "1 when model numbers only share a stem (NNSD377SS vs NNSD377S, TV24775 vs 24775)",
+	{"model_partial", "1 when model numbers only share a stem (NNSD377SS vs NNSD377S, TV24775 vs 24775)", 1,
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Partial) }},
-	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system",
+	{"model_variant", "1 when model numbers differ but look alike (UN55TU7000 vs UN65TU7000): a sibling product, not another code system", -1,
 		func(a, b *Prepared) float64 { return is(modelVariant(effectiveModels(a, b))) }},
-	{"model_in_title", "1 when a model number of either record appears in the other's title (only the declared one when one record declares one)",
+	{"model_in_title", "1 when a model number of either record appears in the other's title (only the declared one when one record declares one)", 1,
 		func(a, b *Prepared) float64 { return is(modelInTitle(a, b)) }},
-	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some",
+	{"title_number_mismatch", "1 - Jaccard of the numeric title tokens other than model numbers (sizes, capacities, generations), when both titles have some", -1,
 		numberMismatch},
-	{"colour_agree", "1 when both titles name a colour and share one",
+	{"colour_agree", "1 when both titles name a colour and share one", 1,
 		func(a, b *Prepared) float64 {
 			ca, cb := a.indexed().colours, b.indexed().colours
 			return is(ca&cb != 0)
 		}},
-	{"colour_mismatch", "1 when both titles name colours and share none (black vs silver): a colour variant",
+	{"colour_mismatch", "1 when both titles name colours and share none (black vs silver): a colour variant", -1,
 		func(a, b *Prepared) float64 {
 			ca, cb := a.indexed().colours, b.indexed().colours
 			return is(ca != 0 && cb != 0 && ca&cb == 0)
 		}},
-	{"gtin_agree", "1 when both records have a GTIN and they are equal",
+	{"gtin_agree", "1 when both records have a GTIN and they are equal", 1,
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Agree) }},
-	{"gtin_disagree", "1 when both records have a GTIN and they differ",
+	{"gtin_disagree", "1 when both records have a GTIN and they differ", -1,
 		func(a, b *Prepared) float64 { return is(GTINAgreement(a.GTIN, b.GTIN) == Disagree) }},
-	{"brand_agree", "1 when both brands are known and equal",
+	{"brand_agree", "1 when both brands are known and equal", 1,
 		func(a, b *Prepared) float64 { return is(a.Brand != "" && a.Brand == b.Brand) }},
-	{"brand_disagree", "1 when both brands are known and differ, and neither owns the other (Harman owns JBL)",
+	{"brand_disagree", "1 when both brands are known and differ, and neither owns the other (Harman owns JBL)", -1,
 		func(a, b *Prepared) float64 {
 			return is(a.Brand != "" && b.Brand != "" && a.Brand != b.Brand && !builtinIndex().Related(a.Brand, b.Brand))
 		}},
-	{"price_ratio", "cheaper / dearer price when both are known in one currency, else 0",
+	{"price_ratio", "cheaper / dearer price when both are known in one currency, else 0", 1,
 		func(a, b *Prepared) float64 {
 			if !comparablePrices(a, b) {
 				return 0
 			}
 			return PriceRatio(a.Price, b.Price)
 		}},
-	{"price_known", "1 when both prices are known in one currency",
+	{"price_known", "1 when both prices are known in one currency", 0,
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
 }
 
@@ -306,6 +313,20 @@ func NewFeatureSet(names []string) (*FeatureSet, error) {
 			strings.Join(unknown, ", "), strings.Join(FeatureNames(), ", "))
 	}
 	return fs, nil
+}
+
+// FeatureSigns returns the Sign of each named feature, 0 for a name that
+// is not a feature.
+func FeatureSigns(names []string) []int {
+	signs := make([]int, len(names))
+	for i, n := range names {
+		for _, f := range Features {
+			if f.Name == n {
+				signs[i] = f.Sign
+			}
+		}
+	}
+	return signs
 }
 
 // Compute appends the features of the pair (a, b) to dst.

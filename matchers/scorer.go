@@ -8,6 +8,7 @@ import (
 // costlyFeatures are the string-edit similarities, an order of magnitude
 // dearer per pair than the set and identifier comparisons.
 var costlyFeatures = map[string]bool{
+	"title_monge_elkan":  true,
 	"title_jaro_winkler": true,
 	"title_jaro":         true,
 	"title_levenshtein":  true,

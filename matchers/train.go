@@ -43,6 +43,18 @@ type TrainOptions struct {
 	// method and makes the L2 penalty and the explanations comparable
 	// across features.
 	NoStandardize bool
+	// RowWeights, when set (one per row, >= 0), weigh each row's loss on
+	// top of the class weights: for example so that every training
+	// dataset counts the same however many pairs it has.
+	RowWeights []float64
+	// Signs constrain the weights, one per feature: +1 keeps the weight
+	// >= 0 (similarity: more of it can only argue for a match), -1 keeps
+	// it <= 0 (evidence against), 0 leaves it free. Empty means free. A
+	// model fitted on data where one kind of evidence decides everything
+	// otherwise learns that the others argue against a match (an identical
+	// title scoring lower than a different one), which does not carry over
+	// to catalogues without that evidence.
+	Signs []int
 }
 
 // ErrTrain is wrapped by Train's errors about its input.
@@ -96,6 +108,21 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 		opts.PositiveWeight < 0 || math.IsNaN(opts.PositiveWeight) {
 		bad("negative or NaN option in %+v", opts)
 	}
+	if len(opts.RowWeights) != 0 {
+		if len(opts.RowWeights) != n {
+			bad("%d row weights for %d rows", len(opts.RowWeights), n)
+		} else if slices.ContainsFunc(opts.RowWeights, func(w float64) bool { return !(w >= 0) || math.IsInf(w, 0) }) {
+			bad("row weights must be finite and >= 0")
+		}
+	}
+	if len(opts.Signs) != 0 && len(opts.Signs) != d {
+		bad("%d signs for %d features", len(opts.Signs), d)
+	}
+	for j, sg := range opts.Signs {
+		if sg < -1 || sg > 1 {
+			bad("sign %d of feature %d is not -1, 0 or +1", sg, j)
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -109,8 +136,24 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 	if opts.Balanced {
 		cpos, cneg = 1/float64(npos), 1/float64(n-npos)
 	}
-	total := cpos*float64(npos) + cneg*float64(n-npos)
-	cpos, cneg = cpos/total, cneg/total
+	w := make([]float64, n) // each row's share of the loss, summing to 1
+	total := 0.0
+	for i := range w {
+		w[i] = cneg
+		if y[i] {
+			w[i] = cpos
+		}
+		if len(opts.RowWeights) != 0 {
+			w[i] *= opts.RowWeights[i]
+		}
+		total += w[i]
+	}
+	if !(total > 0) {
+		return nil, fmt.Errorf("%w: every row weight is 0", ErrTrain)
+	}
+	for i := range w {
+		w[i] /= total
+	}
 
 	mean, std := make([]float64, d), make([]float64, d)
 	for j := range std {
@@ -139,41 +182,45 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 	}
 
 	k := d + 1 // beta[0] is the bias
-	t := &irls{X: X, y: y, mean: mean, std: std, cpos: cpos, cneg: cneg, l2: l2,
-		z: make([]float64, k), grad: make([]float64, k), hess: make([]float64, k*k)}
+	t := &irls{X: X, y: y, mean: mean, std: std, w: w, l2: l2,
+		z: make([]float64, k), grad: make([]float64, k), hess: make([]float64, k*k),
+		fixed: make([]bool, k)}
 	beta := make([]float64, k)
-	cand := make([]float64, k)
-	step := make([]float64, k)
 	iters, converged := 0, false
-	for iters < maxIter && !converged {
-		iters++
-		obj := t.gradHess(beta)
-		copy(step, t.grad)
-		if !choleskySolve(t.hess, step, k) {
-			return nil, fmt.Errorf("%w: Hessian is not positive definite at iteration %d", ErrTrain, iters)
+	// Sign constraints by an active set, as in Lawson-Hanson NNLS: fit
+	// with the fixed weights held at 0; fix the free ones that broke their
+	// sign; once none does, free the fixed weight whose gradient pulls
+	// hardest into its allowed side, until none pulls (the KKT point).
+	for round := 0; ; round++ {
+		it, conv, err := t.newton(beta, maxIter, tol)
+		iters += it
+		converged = conv
+		if err != nil {
+			return nil, err
 		}
-		slope := 0.0 // directional derivative along -step, negative for descent
-		for i := range step {
-			slope -= t.grad[i] * step[i]
-		}
-		// Armijo backtracking: a full Newton step can overshoot on nearly
-		// separable data.
-		s := 1.0
-		for h := 0; ; h++ {
-			for i := range beta {
-				cand[i] = beta[i] - s*step[i]
+		violated := false
+		for j, sg := range opts.Signs {
+			if !t.fixed[j+1] && float64(sg)*beta[j+1] < 0 {
+				t.fixed[j+1], beta[j+1], violated = true, 0, true
 			}
-			if t.objective(cand) <= obj+1e-4*s*slope || h == 40 {
-				break
+		}
+		if violated {
+			continue
+		}
+		if round > 4*d {
+			break // a safety net: every round fixes or frees a weight
+		}
+		t.gradHess(beta)
+		release, pull := -1, 1e-9
+		for j, sg := range opts.Signs {
+			if t.fixed[j+1] && -float64(sg)*t.grad[j+1] > pull {
+				release, pull = j, -float64(sg)*t.grad[j+1]
 			}
-			s /= 2
 		}
-		moved := 0.0
-		for i := range beta {
-			moved = max(moved, math.Abs(cand[i]-beta[i]))
+		if release < 0 {
+			break
 		}
-		copy(beta, cand)
-		converged = moved <= tol
+		t.fixed[release+1] = false
 	}
 
 	names := opts.FeatureNames
@@ -213,10 +260,61 @@ type irls struct {
 	X          [][]float64
 	y          []bool
 	mean, std  []float64
-	cpos, cneg float64
+	w          []float64 // each row's share of the loss
 	l2         float64
 	z          []float64 // scratch row: 1, standardised features
 	grad, hess []float64 // hess is k×k, row-major
+	fixed      []bool    // parameters held at 0 (sign constraints)
+}
+
+// newton minimises the objective over the free parameters from beta, in
+// place, and returns the iterations taken and whether it converged.
+func (t *irls) newton(beta []float64, maxIter int, tol float64) (int, bool, error) {
+	k := len(beta)
+	cand := make([]float64, k)
+	step := make([]float64, k)
+	for iter := 1; iter <= maxIter; iter++ {
+		obj := t.gradHess(beta)
+		for a, fixed := range t.fixed {
+			if !fixed {
+				continue
+			}
+			t.grad[a] = 0 // a fixed parameter neither moves nor couples
+			for b := 0; b < k; b++ {
+				t.hess[max(a, b)*k+min(a, b)] = 0
+			}
+			t.hess[a*k+a] = 1
+		}
+		copy(step, t.grad)
+		if !choleskySolve(t.hess, step, k) {
+			return iter, false, fmt.Errorf("%w: Hessian is not positive definite at iteration %d", ErrTrain, iter)
+		}
+		slope := 0.0 // directional derivative along -step, negative for descent
+		for i := range step {
+			slope -= t.grad[i] * step[i]
+		}
+		// Armijo backtracking: a full Newton step can overshoot on nearly
+		// separable data.
+		s := 1.0
+		for h := 0; ; h++ {
+			for i := range beta {
+				cand[i] = beta[i] - s*step[i]
+			}
+			if t.objective(cand) <= obj+1e-4*s*slope || h == 40 {
+				break
+			}
+			s /= 2
+		}
+		moved := 0.0
+		for i := range beta {
+			moved = max(moved, math.Abs(cand[i]-beta[i]))
+		}
+		copy(beta, cand)
+		if moved <= tol {
+			return iter, true, nil
+		}
+	}
+	return maxIter, false, nil
 }
 
 func (t *irls) row(i int) []float64 {
@@ -245,9 +343,9 @@ func (t *irls) objective(beta []float64) float64 {
 			eta += b * z[j]
 		}
 		if t.y[i] {
-			f += t.cpos * softplus(-eta)
+			f += t.w[i] * softplus(-eta)
 		} else {
-			f += t.cneg * softplus(eta)
+			f += t.w[i] * softplus(eta)
 		}
 	}
 	return f + t.penalty(beta)
@@ -266,9 +364,9 @@ func (t *irls) gradHess(beta []float64) float64 {
 			eta += b * z[j]
 		}
 		p := logistic(eta)
-		c, r := t.cneg, p
+		c, r := t.w[i], p
 		if t.y[i] {
-			c, r = t.cpos, p-1
+			r = p - 1
 			f += c * softplus(-eta)
 		} else {
 			f += c * softplus(eta)

@@ -279,3 +279,90 @@ func TestSplitHoldout(t *testing.T) {
 }
 
 var trGoldenSplit = []int{2, 10, 14, 17, 18}
+
+// signData: f0 argues for a match; f1 is more common among non-matches,
+// so an unconstrained fit gives it a negative weight.
+func signData() ([][]float64, []bool) {
+	var X [][]float64
+	var y []bool
+	add := func(n int, f0, f1 float64, match bool) {
+		for range n {
+			X = append(X, []float64{f0, f1})
+			y = append(y, match)
+		}
+	}
+	add(6, 1, 0, true)
+	add(2, 1, 1, true)
+	add(2, 0, 0, true)
+	add(6, 0, 1, false)
+	add(2, 0, 0, false)
+	add(2, 1, 1, false)
+	return X, y
+}
+
+func TestTrainSigns(t *testing.T) {
+	X, y := signData()
+	free, err := Train(X, y, TrainOptions{NoStandardize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(free.Weights[0] > 0 && free.Weights[1] < 0) {
+		t.Fatalf("unconstrained weights %v, want f0 > 0 > f1", free.Weights)
+	}
+	m, err := Train(X, y, TrainOptions{NoStandardize: true, Signs: []int{+1, +1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Weights[1] != 0 || !(m.Weights[0] > 0) {
+		t.Fatalf("constrained weights %v, want f0 > 0 and f1 exactly 0", m.Weights)
+	}
+	// With f1 held at 0 the fit is the one-feature fit on f0: rows with
+	// f0 = 1 match 8 times in 10, rows with f0 = 0 twice in 10, so the
+	// (lightly penalised) weight is near ln(4) - ln(1/4) = 2.77 and the bias near -ln 4.
+	if math.Abs(m.Weights[0]-2.77) > 0.05 || math.Abs(m.Bias+1.386) > 0.05 {
+		t.Fatalf("weights %v bias %v, want about 2.77 and -1.39", m.Weights, m.Bias)
+	}
+	// A sign the data already keeps changes nothing.
+	same, err := Train(X, y, TrainOptions{NoStandardize: true, Signs: []int{+1, -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(same.Weights, free.Weights) || same.Bias != free.Bias {
+		t.Fatalf("inactive constraint changed the fit: %v %v, free %v %v", same.Weights, same.Bias, free.Weights, free.Bias)
+	}
+	if _, err := Train(X, y, TrainOptions{Signs: []int{1}}); !errors.Is(err, ErrTrain) {
+		t.Fatalf("one sign for two features: err %v", err)
+	}
+}
+
+func TestTrainRowWeights(t *testing.T) {
+	X, y := signData()
+	// Doubling every row of one half is the same as giving it weight 2.
+	var X2 [][]float64
+	var y2 []bool
+	w := make([]float64, len(X))
+	for i := range X {
+		w[i] = 1
+		X2, y2 = append(X2, X[i]), append(y2, y[i])
+		if i%3 == 0 {
+			w[i] = 2
+			X2, y2 = append(X2, X[i]), append(y2, y[i])
+		}
+	}
+	a, err := Train(X, y, TrainOptions{NoStandardize: true, RowWeights: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(X2, y2, TrainOptions{NoStandardize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range [][]float64{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+		if d := math.Abs(a.Logit(x) - b.Logit(x)); d > 1e-9 {
+			t.Fatalf("logit at %v: weighted %v, duplicated %v", x, a.Logit(x), b.Logit(x))
+		}
+	}
+	if _, err := Train(X, y, TrainOptions{RowWeights: []float64{1}}); !errors.Is(err, ErrTrain) {
+		t.Fatalf("one row weight for %d rows: err %v", len(X), err)
+	}
+}

@@ -61,10 +61,11 @@ func CandidatePairs(records []schemas.Product, cfg schemas.BlockingConfig) ([][2
 	return out, nil
 }
 
-// LabelCandidates labels the candidate pairs of records with an entity
-// truth (record key -> entity id); records the truth does not mention are
-// left out.
-func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, entity map[string]string) ([]LabelledPair, error) {
+// LabelCandidates labels the candidate pairs of records with a truth.
+// Pairs the truth cannot judge are left out: a record it does not mention
+// (entity truth), or two records of one source when the truth lists
+// matching id pairs across two sources.
+func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, t *Truth) ([]LabelledPair, error) {
 	pairs, err := CandidatePairs(records, cfg)
 	if err != nil {
 		return nil, err
@@ -72,38 +73,13 @@ func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, enti
 	out := make([]LabelledPair, 0, len(pairs))
 	for _, p := range pairs {
 		a, b := records[p[0]], records[p[1]]
-		ea, okA := entity[a.Key()]
-		eb, okB := entity[b.Key()]
-		if !okA || !okB {
-			continue // not in the truth: no label
+		ka, kb := a.Key(), b.Key()
+		if !t.counts(ka, kb) || t.CrossSources[0] == "" && (!t.Records[ka] || !t.Records[kb]) {
+			continue
 		}
-		out = append(out, LabelledPair{A: a, B: b, Match: ea == eb})
+		out = append(out, LabelledPair{A: a, B: b, Match: t.Pairs[orderedPair(ka, kb)]})
 	}
 	return out, nil
-}
-
-// ReadEntities reads "source,source_id,entity_id" truth into a map from
-// record key to entity id.
-func ReadEntities(r io.Reader) (map[string]string, error) {
-	cr := csv.NewReader(r)
-	header, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("truth: %w", err)
-	}
-	if len(header) != 3 || header[0] != "source" || header[1] != "source_id" || header[2] != "entity_id" {
-		return nil, fmt.Errorf("truth: header %q: want source,source_id,entity_id", header)
-	}
-	out := map[string]string{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("truth: %w", err)
-		}
-		out[schemas.RecordKey(rec[0], rec[1])] = rec[2]
-	}
 }
 
 // NewestPerKey keeps the newest version of each record, as Dedupe does,

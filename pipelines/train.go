@@ -2,10 +2,14 @@ package pipelines
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,19 +170,22 @@ func wdcText(s *string) string {
 	return strings.Join(kept, " ")
 }
 
+// Dataset is one labelled training source: pairs to fit on and, for a
+// whole catalogue, the candidate pairs its blocking produces with the
+// truth, to choose the threshold by the clusters the job would build.
+type Dataset struct {
+	Name        string
+	Pairs       []LabelledPair
+	Calibration *Calibration // nil for a set of pairs without its catalogue
+}
+
 // TrainOptions configure TrainModel.
 type TrainOptions struct {
 	Features  []string // default: the default model's features
-	Holdout   float64  // share of pairs held out for evaluation; default 0.3
+	Holdout   float64  // share of each dataset's pairs held out for evaluation; default 0.3
 	Seed      uint64
 	L2        float64
 	TrainedOn string
-	// Calibration, when set, chooses the threshold by the F1 of the
-	// clusters the job would build on a whole labelled catalogue, instead
-	// of pairwise F1 on the training pairs: the clustering rule (one
-	// record per source, best first) already removes many false pairs,
-	// so the best threshold end to end is lower.
-	Calibration *Calibration
 }
 
 // Calibration is a labelled catalogue for choosing the threshold.
@@ -188,15 +195,21 @@ type Calibration struct {
 	Clustering matchers.ClusterOptions
 }
 
-// calibrationThresholds are the thresholds tried end to end.
-var calibrationThresholds = []float64{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+// thresholdGrid is where thresholds are searched and swept: 0.01 to 0.99.
+func thresholdGrid() []float64 {
+	g := make([]float64, 99)
+	for i := range g {
+		g[i] = float64(i+1) / 100
+	}
+	return g
+}
 
 // TrainResult is a trained model with its held-out evaluation.
 type TrainResult struct {
 	Model    *matchers.Model
 	Holdout  matchers.Metrics
 	Train    matchers.Metrics
-	EndToEnd PairMetrics // on the calibration catalogue, when given
+	EndToEnd PairMetrics // mean over the calibration catalogues, when given
 }
 
 // FeatureMatrix prepares the pairs' records (TF-IDF over every distinct
@@ -235,43 +248,66 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 	return X, y, nil
 }
 
-// TrainModel fits the logistic match model on labelled pairs: it holds out
-// a deterministic share of the pairs, fits on the rest, sets the threshold
-// that maximises F1 on the training share and reports both.
-func TrainModel(pairs []LabelledPair, opts TrainOptions) (TrainResult, error) {
+// TrainModel fits the logistic match model on labelled datasets. Each
+// dataset weighs the same in the fit however many pairs it has, so a
+// large synthetic catalogue does not drown a small real one, and every
+// feature keeps its declared sign (matchers.Feature.Sign). A
+// deterministic share of each dataset is held out for the pairwise
+// figures. The threshold is the one with the best mean end-to-end F1 over
+// the datasets that are whole catalogues, or the best pairwise F1 on the
+// training pairs when there are none.
+func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
 	if len(opts.Features) == 0 {
 		opts.Features = matchers.DefaultModel().Features
 	}
 	if opts.Holdout == 0 {
 		opts.Holdout = 0.3
 	}
-	X, y, err := FeatureMatrix(pairs, opts.Features)
-	if err != nil {
-		return TrainResult{}, err
-	}
-	trainIdx, testIdx := matchers.SplitHoldout(len(X), opts.Holdout, opts.Seed)
-	pick := func(idx []int) ([][]float64, []bool) {
-		xs, ys := make([][]float64, len(idx)), make([]bool, len(idx))
-		for i, j := range idx {
-			xs[i], ys[i] = X[j], y[j]
+	var xTrain, xTest [][]float64
+	var yTrain, yTest []bool
+	var weights []float64
+	pairs := 0
+	for _, d := range datasets {
+		X, y, err := FeatureMatrix(d.Pairs, opts.Features)
+		if err != nil {
+			return TrainResult{}, err
 		}
-		return xs, ys
+		if len(X) == 0 {
+			return TrainResult{}, fmt.Errorf("training: dataset %s has no pairs", d.Name)
+		}
+		pairs += len(X)
+		trainIdx, testIdx := matchers.SplitHoldout(len(X), opts.Holdout, opts.Seed)
+		for _, j := range trainIdx {
+			xTrain, yTrain = append(xTrain, X[j]), append(yTrain, y[j])
+			weights = append(weights, 1/float64(len(trainIdx)))
+		}
+		for _, j := range testIdx {
+			xTest, yTest = append(xTest, X[j]), append(yTest, y[j])
+		}
 	}
-	xTrain, yTrain := pick(trainIdx)
-	xTest, yTest := pick(testIdx)
-	m, err := matchers.Train(xTrain, yTrain, matchers.TrainOptions{FeatureNames: opts.Features, L2: opts.L2})
+	m, err := matchers.Train(xTrain, yTrain, matchers.TrainOptions{FeatureNames: opts.Features, L2: opts.L2,
+		RowWeights: weights, Signs: matchers.FeatureSigns(opts.Features)})
 	if err != nil {
 		return TrainResult{}, err
 	}
 	threshold, trainMetrics := matchers.BestThreshold(m.Predict(xTrain), yTrain)
 	m.Threshold = threshold
 	var endToEnd PairMetrics
-	if c := opts.Calibration; c != nil {
-		if m.Threshold, endToEnd, err = calibrate(m, c, opts.Features); err != nil {
+	var calibrations []*Calibration
+	for _, d := range datasets {
+		if d.Calibration != nil {
+			calibrations = append(calibrations, d.Calibration)
+		}
+	}
+	if len(calibrations) > 0 {
+		if m.Threshold, endToEnd, err = calibrate(m, calibrations, opts.Features); err != nil {
 			return TrainResult{}, err
 		}
 	}
-	res := TrainResult{Model: m, Train: trainMetrics, Holdout: matchers.Evaluate(m, xTest, yTest), EndToEnd: endToEnd}
+	res := TrainResult{Model: m, Train: trainMetrics, EndToEnd: endToEnd}
+	if len(xTest) > 0 {
+		res.Holdout = matchers.Evaluate(m, xTest, yTest)
+	}
 	m.TrainedOn = opts.TrainedOn
 	m.Metrics = map[string]float64{}
 	for k, v := range res.Train.Map("train_") {
@@ -280,8 +316,8 @@ func TrainModel(pairs []LabelledPair, opts TrainOptions) (TrainResult, error) {
 	for k, v := range res.Holdout.Map("holdout_") {
 		m.Metrics[k] = v
 	}
-	m.Metrics["pairs"] = float64(len(pairs))
-	if opts.Calibration != nil {
+	m.Metrics["pairs"] = float64(pairs)
+	if len(calibrations) > 0 {
 		m.Metrics["calibration_precision"] = endToEnd.Precision
 		m.Metrics["calibration_recall"] = endToEnd.Recall
 		m.Metrics["calibration_f1"] = endToEnd.F1
@@ -289,24 +325,113 @@ func TrainModel(pairs []LabelledPair, opts TrainOptions) (TrainResult, error) {
 	return res, nil
 }
 
-// calibrate returns the threshold with the best end-to-end F1.
-func calibrate(m *matchers.Model, c *Calibration, features []string) (float64, PairMetrics, error) {
+// calibrate returns the threshold with the best mean end-to-end F1 over
+// the catalogues, and the mean metrics there.
+func calibrate(m *matchers.Model, cs []*Calibration, features []string) (float64, PairMetrics, error) {
+	grid := thresholdGrid()
+	sum := make([]PairMetrics, len(grid))
+	for _, c := range cs {
+		points, err := sweepModel(m, c, features, grid)
+		if err != nil {
+			return 0, PairMetrics{}, err
+		}
+		for i, p := range points {
+			sum[i].Precision += p.Precision / float64(len(cs))
+			sum[i].Recall += p.Recall / float64(len(cs))
+			sum[i].F1 += p.F1 / float64(len(cs))
+		}
+	}
+	best := 0
+	for i := range grid {
+		if sum[i].F1 > sum[best].F1 {
+			best = i
+		}
+	}
+	return grid[best], sum[best], nil
+}
+
+// sweepModel scores a catalogue's candidate pairs with m and rebuilds its
+// clusters at each threshold.
+func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds []float64) ([]SweepPoint, error) {
 	X, _, err := FeatureMatrix(c.Pairs, features)
 	if err != nil {
-		return 0, PairMetrics{}, err
+		return nil, err
 	}
 	scored := make([]schemas.PairRow, len(c.Pairs))
 	for i, p := range c.Pairs {
 		scored[i] = schemas.PairRow{LeftSource: p.A.Source, LeftID: p.A.SourceID,
 			RightSource: p.B.Source, RightID: p.B.SourceID, MatchProbability: m.Probability(X[i])}
 	}
-	best := SweepPoint{Threshold: m.Threshold}
-	for _, p := range Sweep(scored, c.Truth, calibrationThresholds, c.Clustering) {
-		if p.F1 > best.F1 {
-			best = p
+	return Sweep(scored, c.Truth, thresholds, c.Clustering), nil
+}
+
+// HeldOut is one dataset's figures for a model that was not trained on it.
+type HeldOut struct {
+	Dataset string
+	// At is the metrics at the model's own threshold: end to end for a
+	// catalogue, pairwise on the labelled pairs otherwise.
+	At PairMetrics
+	// Best is the best of the 0.01 grid on this dataset, and BestThreshold
+	// where it is: how far the shipped threshold is from this dataset's.
+	Best          PairMetrics
+	BestThreshold float64
+	Threshold     float64
+}
+
+// EvaluateHeldOut scores a dataset the model was not trained on.
+func EvaluateHeldOut(m *matchers.Model, d Dataset) (HeldOut, error) {
+	h := HeldOut{Dataset: d.Name, Threshold: m.Threshold}
+	if c := d.Calibration; c != nil {
+		grid := thresholdGrid()
+		points, err := sweepModel(m, c, m.Features, append(grid, m.Threshold))
+		if err != nil {
+			return h, err
+		}
+		h.At = points[len(points)-1].PairMetrics
+		for _, p := range points[:len(grid)] {
+			if p.F1 > h.Best.F1 {
+				h.Best, h.BestThreshold = p.PairMetrics, p.Threshold
+			}
+		}
+		return h, nil
+	}
+	X, y, err := FeatureMatrix(d.Pairs, m.Features)
+	if err != nil {
+		return h, err
+	}
+	p := m.Predict(X)
+	h.At = pairMetrics(matchers.EvaluateProbabilities(p, y, m.Threshold))
+	for _, th := range thresholdGrid() {
+		if mt := pairMetrics(matchers.EvaluateProbabilities(p, y, th)); mt.F1 > h.Best.F1 {
+			h.Best, h.BestThreshold = mt, th
 		}
 	}
-	return best.Threshold, best.PairMetrics, nil
+	return h, nil
+}
+
+func pairMetrics(m matchers.Metrics) PairMetrics {
+	return PairMetrics{Precision: m.Precision, Recall: m.Recall, F1: m.F1,
+		TruePositives: m.TP, FalsePositives: m.FP, FalseNegatives: m.FN}
+}
+
+// LeaveOneOut trains on every dataset but one and scores the one left
+// out, for each dataset in turn: the figures of a model on catalogues it
+// never saw.
+func LeaveOneOut(datasets []Dataset, opts TrainOptions) ([]HeldOut, error) {
+	var out []HeldOut
+	for i, d := range datasets {
+		rest := append(slices.Clone(datasets[:i]), datasets[i+1:]...)
+		res, err := TrainModel(rest, opts)
+		if err != nil {
+			return nil, fmt.Errorf("leaving out %s: %w", d.Name, err)
+		}
+		h, err := EvaluateHeldOut(res.Model, d)
+		if err != nil {
+			return nil, fmt.Errorf("scoring %s: %w", d.Name, err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 func formatMetrics(m matchers.Metrics) string {
@@ -320,8 +445,64 @@ func formatMetrics(m matchers.Metrics) string {
 func (r TrainResult) String() string {
 	s := fmt.Sprintf("train:   %s\nholdout: %s (pairwise, at the pairwise-best threshold)",
 		formatMetrics(r.Train), formatMetrics(r.Holdout))
-	if r.EndToEnd.TruePositives > 0 {
-		s += fmt.Sprintf("\ncalibration catalogue, clusters end to end: %s", r.EndToEnd)
+	if r.EndToEnd.F1 > 0 {
+		s += fmt.Sprintf("\ncalibration catalogues, clusters end to end (mean): precision %.4f  recall %.4f  F1 %.4f",
+			r.EndToEnd.Precision, r.EndToEnd.Recall, r.EndToEnd.F1)
 	}
 	return s + fmt.Sprintf("\nthreshold %.3f", r.Model.Threshold)
+}
+
+// LoadCatalogue reads a config's sources, blocks them as the job would
+// and labels the candidate pairs with a truth file (ReadTruth's forms;
+// left and right name the sources of an id-pair truth). Every labelled
+// candidate pair calibrates; every step-th, for sample = 1/step, is fitted
+// on.
+func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right string, sample float64) (Dataset, error) {
+	cfg, err := schemas.Load(cfgPath)
+	if err != nil {
+		return Dataset{}, err
+	}
+	f, err := os.Open(truthPath)
+	if err != nil {
+		return Dataset{}, err
+	}
+	defer f.Close()
+	truth, err := ReadTruth(f, left, right)
+	if err != nil {
+		return Dataset{}, fmt.Errorf("%s: %w", truthPath, err)
+	}
+	var all []schemas.Product
+	for _, src := range cfg.SourceNames() {
+		ps, _, err := LoadRecords(ctx, cfg, src)
+		if err != nil {
+			return Dataset{}, err
+		}
+		all = append(all, ps...)
+	}
+	pairs, err := LabelCandidates(NewestPerKey(all), cfg.Matching.Blocking, truth)
+	if err != nil {
+		return Dataset{}, err
+	}
+	step := 1
+	if sample > 0 && sample < 1 {
+		step = int(math.Round(1 / sample))
+	}
+	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: matchers.ClusterOptions{
+		MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize, OnePerSource: cfg.Matching.Clustering.OnePerSource}}}
+	for i := 0; i < len(pairs); i += step {
+		d.Pairs = append(d.Pairs, pairs[i])
+	}
+	return d, nil
+}
+
+// WriteHeldOut writes held-out figures as a Markdown table.
+func WriteHeldOut(w io.Writer, rows []HeldOut) error {
+	var b strings.Builder
+	b.WriteString("| held out | threshold | P | R | F1 | best threshold there | its F1 |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	for _, h := range rows {
+		fmt.Fprintf(&b, "| %s | %.2f | %.3f | %.3f | **%.3f** | %.2f | %.3f |\n", h.Dataset, h.Threshold,
+			h.At.Precision, h.At.Recall, h.At.F1, h.BestThreshold, h.Best.F1)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -15,38 +15,41 @@ import (
 
 func trainCmd(args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	pairsFlag := fs.String("pairs", "", "comma-separated labelled pair files: CSV over the config's sources, or WDC gold-standard JSON lines (.json)")
-	cfgPath := fs.String("config", "", "job config whose sources hold the records of CSV pairs")
+	pairsFlag := fs.String("pairs", "", "comma-separated labelled pair files, a dataset each: CSV over the config's sources, or WDC gold-standard JSON lines (.json)")
+	cfgPath := fs.String("config", "", "job config whose sources hold the records of CSV pairs (and, with --truth, a catalogue to train on)")
 	left := fs.String("left", "", "source of ltable_id in DeepMatcher-style pairs")
 	right := fs.String("right", "", "source of rtable_id in DeepMatcher-style pairs")
 	out := fs.String("out", "", "where to write model.json")
 	features := fs.String("features", "", "comma-separated features; default: the default model's")
-	holdout := fs.Float64("holdout", 0.3, "share of pairs held out for evaluation")
+	holdout := fs.Float64("holdout", 0.3, "share of each dataset's pairs held out for the pairwise figures")
 	seed := fs.Uint64("seed", 1, "seed of the holdout split")
 	trainedOn := fs.String("trained-on", "", "description of the training data, stored in the model")
-	truthSample := fs.Float64("truth-sample", 1, "share of the truth-labelled candidate pairs to train on (all of them calibrate the threshold)")
-	truthPath := fs.String("truth", "", "entity truth (source,source_id,entity_id) over the config's sources: label the pairs the config's blocking produces")
+	truthSample := fs.Float64("truth-sample", 1, "share of each catalogue's labelled candidate pairs to fit on (all of them calibrate the threshold)")
+	truthPath := fs.String("truth", "", "truth over --config's sources: train on the candidate pairs its blocking produces (same as --catalogue CONFIG,TRUTH)")
+	var catalogues, heldOut []catalogueSpec
+	fs.Func("catalogue", "CONFIG,TRUTH[,LEFT,RIGHT]: a labelled catalogue to train on, its candidate pairs labelled by the truth (repeatable)", appendCatalogue(&catalogues))
+	fs.Func("held-out", "CONFIG,TRUTH[,LEFT,RIGHT]: a catalogue the final model is scored on end to end, never trained on (repeatable)", appendCatalogue(&heldOut))
+	leaveOneOut := fs.Bool("leave-one-out", false, "first train on every dataset but one and score the one left out, for each in turn")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if (*pairsFlag == "" && *truthPath == "") || *out == "" {
-		return errors.New("--out and --pairs or --truth are required")
+	if *truthPath != "" {
+		if *cfgPath == "" {
+			return errors.New("--truth needs --config with the sources it describes")
+		}
+		catalogues = append(catalogues, catalogueSpec{config: *cfgPath, truth: *truthPath})
+	}
+	if (*pairsFlag == "" && len(catalogues) == 0) || *out == "" {
+		return errors.New("--out and --pairs, --catalogue or --config with --truth are required")
 	}
 	ctx := context.Background()
-	var pairs []pipelines.LabelledPair
-	var calibration *pipelines.Calibration
-	if *truthPath != "" {
-		var err error
-		if calibration, err = labelFromTruth(ctx, *cfgPath, *truthPath); err != nil {
+	var datasets []pipelines.Dataset
+	for _, c := range catalogues {
+		d, err := c.load(ctx, *truthSample)
+		if err != nil {
 			return err
 		}
-		step := 1
-		if *truthSample > 0 && *truthSample < 1 {
-			step = int(1 / *truthSample)
-		}
-		for i := 0; i < len(calibration.Pairs); i += step {
-			pairs = append(pairs, calibration.Pairs[i])
-		}
+		datasets = append(datasets, d)
 	}
 	var records map[string]schemas.Product
 	for _, path := range strings.Split(*pairsFlag, ",") {
@@ -73,63 +76,75 @@ func trainCmd(args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		pairs = append(pairs, ps...)
+		datasets = append(datasets, pipelines.Dataset{Name: path, Pairs: ps})
 	}
-	opts := pipelines.TrainOptions{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn, Calibration: calibration}
+	opts := pipelines.TrainOptions{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn}
 	if *features != "" {
 		opts.Features = strings.Split(*features, ",")
 	}
 	if opts.TrainedOn == "" {
-		opts.TrainedOn = *pairsFlag
+		names := make([]string, len(datasets))
+		for i, d := range datasets {
+			names[i] = d.Name
+		}
+		opts.TrainedOn = strings.Join(names, " + ")
 	}
-	res, err := pipelines.TrainModel(pairs, opts)
+	if *leaveOneOut {
+		rows, err := pipelines.LeaveOneOut(datasets, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Println("leave one dataset out (each row: a model trained on the other datasets):")
+		if err := pipelines.WriteHeldOut(os.Stdout, rows); err != nil {
+			return err
+		}
+	}
+	res, err := pipelines.TrainModel(datasets, opts)
 	if err != nil {
 		return err
 	}
 	fmt.Println(res)
+	if len(heldOut) > 0 {
+		var rows []pipelines.HeldOut
+		for _, c := range heldOut {
+			d, err := c.load(ctx, 1)
+			if err != nil {
+				return err
+			}
+			h, err := pipelines.EvaluateHeldOut(res.Model, d)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, h)
+		}
+		fmt.Println("held-out catalogues, scored by the trained model:")
+		if err := pipelines.WriteHeldOut(os.Stdout, rows); err != nil {
+			return err
+		}
+	}
 	return writeModel(*out, res.Model)
 }
 
-// labelFromTruth labels the candidate pairs the config's blocking makes
-// of its sources with an entity truth.
-func labelFromTruth(ctx context.Context, cfgPath, truthPath string) (*pipelines.Calibration, error) {
-	if cfgPath == "" {
-		return nil, errors.New("--truth needs --config with the sources it describes")
-	}
-	cfg, err := schemas.Load(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Open(truthPath)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	entity, err := pipelines.ReadEntities(f)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Seek(0, 0); err != nil {
-		return nil, err
-	}
-	truth, err := pipelines.ReadTruth(f, "", "")
-	if err != nil {
-		return nil, err
-	}
-	var all []schemas.Product
-	for _, name := range cfg.SourceNames() {
-		ps, _, err := pipelines.LoadRecords(ctx, cfg, name)
-		if err != nil {
-			return nil, err
+// catalogueSpec is a --catalogue or --held-out value.
+type catalogueSpec struct{ config, truth, left, right string }
+
+func appendCatalogue(dst *[]catalogueSpec) func(string) error {
+	return func(v string) error {
+		parts := strings.Split(v, ",")
+		if len(parts) != 2 && len(parts) != 4 {
+			return fmt.Errorf("%q: want CONFIG,TRUTH or CONFIG,TRUTH,LEFT,RIGHT", v)
 		}
-		all = append(all, ps...)
+		c := catalogueSpec{config: parts[0], truth: parts[1]}
+		if len(parts) == 4 {
+			c.left, c.right = parts[2], parts[3]
+		}
+		*dst = append(*dst, c)
+		return nil
 	}
-	pairs, err := pipelines.LabelCandidates(pipelines.NewestPerKey(all), cfg.Matching.Blocking, entity)
-	if err != nil {
-		return nil, err
-	}
-	return &pipelines.Calibration{Pairs: pairs, Truth: truth, Clustering: matchers.ClusterOptions{
-		MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize, OnePerSource: cfg.Matching.Clustering.OnePerSource}}, nil
+}
+
+func (c catalogueSpec) load(ctx context.Context, sample float64) (pipelines.Dataset, error) {
+	return pipelines.LoadCatalogue(ctx, c.config, c.config, c.truth, c.left, c.right, sample)
 }
 
 func loadAll(ctx context.Context, cfgPath string) (map[string]schemas.Product, error) {

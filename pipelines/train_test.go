@@ -1,0 +1,87 @@
+package pipelines
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/linkbeam/linkbeam/matchers"
+)
+
+// demoCatalogue is the demo's sources labelled by its truth.
+func demoCatalogue(t *testing.T, sample float64) Dataset {
+	t.Helper()
+	d, err := LoadCatalogue(context.Background(), "demo", "../testdata/demo.yaml", "../testdata/demo/truth.csv", "", "", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestLoadCatalogue(t *testing.T) {
+	d := demoCatalogue(t, 0.5)
+	c := d.Calibration
+	matches := 0
+	for _, p := range c.Pairs {
+		if p.Match != c.Truth.Pairs[orderedPair(p.A.Key(), p.B.Key())] {
+			t.Fatalf("pair %s %s labelled %v against the truth", p.A.Key(), p.B.Key(), p.Match)
+		}
+		if p.Match {
+			matches++
+		}
+	}
+	// Every candidate pair whose records the truth names calibrates; every
+	// second one is fitted on.
+	if len(c.Pairs) < 100 || matches < 20 || len(d.Pairs) != (len(c.Pairs)+1)/2 {
+		t.Fatalf("%d candidate pairs (%d matches), %d to fit on", len(c.Pairs), matches, len(d.Pairs))
+	}
+}
+
+func TestTrainModelKeepsSigns(t *testing.T) {
+	d := demoCatalogue(t, 1)
+	res, err := TrainModel([]Dataset{d}, TrainOptions{Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Model
+	signs := matchers.FeatureSigns(m.Features)
+	for i, w := range m.Weights {
+		if float64(signs[i])*w < 0 {
+			t.Errorf("feature %s has weight %.3f against its sign %+d", m.Features[i], w, signs[i])
+		}
+	}
+	// The threshold is the calibration catalogue's best on the 0.01 grid.
+	if th := m.Threshold * 100; th != float64(int(th+0.5)) || res.EndToEnd.F1 < 0.8 {
+		t.Fatalf("threshold %v, end-to-end F1 %.3f", m.Threshold, res.EndToEnd.F1)
+	}
+}
+
+func TestLeaveOneOut(t *testing.T) {
+	demo := demoCatalogue(t, 1)
+	// A second dataset: the demo's matches and non-matches as bare pairs,
+	// reversed so the two differ.
+	var pairs []LabelledPair
+	for _, p := range demo.Pairs {
+		pairs = append(pairs, LabelledPair{A: p.B, B: p.A, Match: p.Match})
+	}
+	datasets := []Dataset{demo, {Name: "pairs", Pairs: pairs}}
+	rows, err := LeaveOneOut(datasets, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Dataset != "demo" || rows[1].Dataset != "pairs" {
+		t.Fatalf("rows %+v", rows)
+	}
+	for _, h := range rows {
+		if !(h.At.F1 > 0.5 && h.Best.F1 > 0.5) || h.BestThreshold <= 0 || h.BestThreshold >= 1 {
+			t.Errorf("%s: F1 %.3f at %.2f, best %.3f at %.2f", h.Dataset, h.At.F1, h.Threshold, h.Best.F1, h.BestThreshold)
+		}
+	}
+	var b strings.Builder
+	if err := WriteHeldOut(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| demo | ") || strings.Count(b.String(), "\n") != 4 {
+		t.Fatalf("table:\n%s", b.String())
+	}
+}
