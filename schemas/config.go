@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/linkbeam/linkbeam/internal/textenc"
 )
 
 // Config is a linkbeam job configuration, loaded from YAML by Load or
@@ -49,7 +51,7 @@ type SourceConfig struct {
 
 // CSVOptions configure the csv reader.
 type CSVOptions struct {
-	Encoding  string `yaml:"encoding"`  // utf-8 (default) | latin1
+	Encoding  string `yaml:"encoding"`  // utf-8 (default), latin-1 or windows-1252; aliases in textenc
 	Delimiter string `yaml:"delimiter"` // one character; default ","
 	Comment   string `yaml:"comment"`   // one character; default none
 	NoHeader  bool   `yaml:"no_header"` // then columns are named col1, col2, ...
@@ -57,7 +59,7 @@ type CSVOptions struct {
 
 // JSONOptions configure the jsonl and json readers.
 type JSONOptions struct {
-	Encoding string `yaml:"encoding"` // utf-8 (default) | latin1
+	Encoding string `yaml:"encoding"` // as CSVOptions.Encoding
 	// RecordsPath is the dotted path of the record array inside a json
 	// document ("data.items"); empty means the document is the array.
 	RecordsPath string `yaml:"records_path"`
@@ -332,7 +334,6 @@ func (c *Config) resolveLocations() {
 var (
 	sourceTypes       = []string{"csv", "jsonl", "json", "parquet", "avro", "rest_api"}
 	frequencies       = []string{"hourly", "daily", "weekly"}
-	encodings         = []string{"utf-8", "latin1"}
 	paginations       = []string{"page", "offset", "cursor", "none"}
 	blockingRules     = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh"}
 	survivorshipRules = []string{"source_priority", "most_recent", "most_complete", "most_frequent"}
@@ -486,8 +487,8 @@ func (ch *checker) source(name string, s SourceConfig, c *Config) {
 }
 
 func (ch *checker) encoding(path, enc string) {
-	if enc != "" && !slices.Contains(encodings, enc) {
-		ch.errorf(path, "unknown encoding %q (want %s)", enc, oneOf(encodings))
+	if _, err := textenc.Lookup(enc); err != nil {
+		ch.errorf(path, "%v", err)
 	}
 }
 
