@@ -105,6 +105,13 @@ type FieldMapping struct {
 	// Currency is assumed for prices that carry no currency sign or code;
 	// price targets only.
 	Currency string `yaml:"currency"`
+	// MinorUnits says the price is a whole number of the currency's minor
+	// unit (cents): it is divided by 10 to the power of the ISO 4217
+	// exponent, so 1299 is 12.99 in USD, 1299 in JPY and 1.299 in KWD. The
+	// currency is the record's mapped currency field when it has one, else
+	// Currency; one of them must be configured. Negative or non-integer
+	// values are rejected. Price targets only.
+	MinorUnits bool `yaml:"minor_units"`
 }
 
 // ContractConfig is a source schema's data contract.
@@ -571,6 +578,15 @@ func (ch *checker) schema(sch SchemaConfig, p string) {
 				ch.errorf(fp+".currency", "used only for price")
 			} else if code := NormalizeCurrency(fm.Currency, ""); !IsCurrency(code) && !slices.Contains(sch.Contract.Currencies, code) {
 				ch.errorf(fp+".currency", "unknown currency %q", fm.Currency)
+			} else if _, ok := minorUnitExponent(code); fm.MinorUnits && !ok {
+				ch.errorf(fp+".minor_units", "currency %s has no ISO 4217 minor unit", code)
+			}
+		}
+		if fm.MinorUnits {
+			if fm.To != "price" {
+				ch.errorf(fp+".minor_units", "used only for price")
+			} else if fm.Currency == "" && !mapsTo(sch.Fields, "currency") {
+				ch.errorf(fp+".minor_units", "needs a currency: set currency on this mapping or map a source field to currency")
 			}
 		}
 	}
@@ -609,6 +625,16 @@ func (ch *checker) schema(sch SchemaConfig, p string) {
 			ch.errorf(fmt.Sprintf("%s.currencies[%d]", cp, i), "invalid currency code %q (want three upper-case letters)", code)
 		}
 	}
+}
+
+// mapsTo reports whether a source field maps to the unified field to.
+func mapsTo(fields map[string]FieldMapping, to string) bool {
+	for _, fm := range fields {
+		if fm.To == to {
+			return true
+		}
+	}
+	return false
 }
 
 func (ch *checker) matching(m *MatchingConfig) {
