@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/linkbeam/linkbeam/internal/textenc"
 )
 
 // Config is a linkbeam job configuration, loaded from YAML by Load or
@@ -49,7 +51,7 @@ type SourceConfig struct {
 
 // CSVOptions configure the csv reader.
 type CSVOptions struct {
-	Encoding  string `yaml:"encoding"`  // utf-8 (default) | latin1
+	Encoding  string `yaml:"encoding"`  // utf-8 (default), latin-1 or windows-1252; aliases in textenc
 	Delimiter string `yaml:"delimiter"` // one character; default ","
 	Comment   string `yaml:"comment"`   // one character; default none
 	NoHeader  bool   `yaml:"no_header"` // then columns are named col1, col2, ...
@@ -57,7 +59,7 @@ type CSVOptions struct {
 
 // JSONOptions configure the jsonl and json readers.
 type JSONOptions struct {
-	Encoding string `yaml:"encoding"` // utf-8 (default) | latin1
+	Encoding string `yaml:"encoding"` // as CSVOptions.Encoding
 	// RecordsPath is the dotted path of the record array inside a json
 	// document ("data.items"); empty means the document is the array.
 	RecordsPath string `yaml:"records_path"`
@@ -103,6 +105,13 @@ type FieldMapping struct {
 	// Currency is assumed for prices that carry no currency sign or code;
 	// price targets only.
 	Currency string `yaml:"currency"`
+	// MinorUnits says the price is a whole number of the currency's minor
+	// unit (cents): it is divided by 10 to the power of the ISO 4217
+	// exponent, so 1299 is 12.99 in USD, 1299 in JPY and 1.299 in KWD. The
+	// currency is the record's mapped currency field when it has one, else
+	// Currency; one of them must be configured. Negative or non-integer
+	// values are rejected. Price targets only.
+	MinorUnits bool `yaml:"minor_units"`
 }
 
 // ContractConfig is a source schema's data contract.
@@ -332,7 +341,6 @@ func (c *Config) resolveLocations() {
 var (
 	sourceTypes       = []string{"csv", "jsonl", "json", "parquet", "avro", "rest_api"}
 	frequencies       = []string{"hourly", "daily", "weekly"}
-	encodings         = []string{"utf-8", "latin1"}
 	paginations       = []string{"page", "offset", "cursor", "none"}
 	blockingRules     = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh"}
 	survivorshipRules = []string{"source_priority", "most_recent", "most_complete", "most_frequent"}
@@ -486,8 +494,8 @@ func (ch *checker) source(name string, s SourceConfig, c *Config) {
 }
 
 func (ch *checker) encoding(path, enc string) {
-	if enc != "" && !slices.Contains(encodings, enc) {
-		ch.errorf(path, "unknown encoding %q (want %s)", enc, oneOf(encodings))
+	if _, err := textenc.Lookup(enc); err != nil {
+		ch.errorf(path, "%v", err)
 	}
 }
 
@@ -570,6 +578,15 @@ func (ch *checker) schema(sch SchemaConfig, p string) {
 				ch.errorf(fp+".currency", "used only for price")
 			} else if code := NormalizeCurrency(fm.Currency, ""); !IsCurrency(code) && !slices.Contains(sch.Contract.Currencies, code) {
 				ch.errorf(fp+".currency", "unknown currency %q", fm.Currency)
+			} else if _, ok := minorUnitExponent(code); fm.MinorUnits && !ok {
+				ch.errorf(fp+".minor_units", "currency %s has no ISO 4217 minor unit", code)
+			}
+		}
+		if fm.MinorUnits {
+			if fm.To != "price" {
+				ch.errorf(fp+".minor_units", "used only for price")
+			} else if fm.Currency == "" && !mapsTo(sch.Fields, "currency") {
+				ch.errorf(fp+".minor_units", "needs a currency: set currency on this mapping or map a source field to currency")
 			}
 		}
 	}
@@ -608,6 +625,16 @@ func (ch *checker) schema(sch SchemaConfig, p string) {
 			ch.errorf(fmt.Sprintf("%s.currencies[%d]", cp, i), "invalid currency code %q (want three upper-case letters)", code)
 		}
 	}
+}
+
+// mapsTo reports whether a source field maps to the unified field to.
+func mapsTo(fields map[string]FieldMapping, to string) bool {
+	for _, fm := range fields {
+		if fm.To == to {
+			return true
+		}
+	}
+	return false
 }
 
 func (ch *checker) matching(m *MatchingConfig) {

@@ -52,6 +52,32 @@ var isoCurrencies = func() map[string]string {
 	return m
 }()
 
+// minorUnitExponents lists the ISO 4217 codes (list one, 2025) whose minor
+// unit is not a hundredth: the number of decimals, or -1 for codes without a
+// minor unit (precious metals, SDR and other units of account).
+var minorUnitExponents = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
+	"RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"CLF": 4, "UYW": 4,
+	"XAG": -1, "XAU": -1, "XBA": -1, "XBB": -1, "XBC": -1, "XBD": -1, "XDR": -1, "XPD": -1,
+	"XPT": -1, "XSU": -1, "XUA": -1,
+}
+
+// minorUnitExponent returns the decimals of code's minor unit: 2 for USD
+// (cents), 0 for JPY, 3 for KWD. ok is false for unknown codes and codes
+// without a minor unit.
+func minorUnitExponent(code string) (exponent int, ok bool) {
+	if !IsCurrency(code) {
+		return 0, false
+	}
+	exponent, listed := minorUnitExponents[code]
+	if !listed {
+		return 2, true
+	}
+	return exponent, exponent >= 0
+}
+
 // IsCurrency reports whether code is an active ISO 4217 code (upper case).
 func IsCurrency(code string) bool {
 	_, ok := isoCurrencies[code]

@@ -344,7 +344,7 @@ func yamlFields(t reflect.Type) map[string]int {
 }
 
 // UnmarshalYAML accepts a bare unified field name ("id") or a mapping
-// {to, transforms, format, currency}, rejecting unknown keys.
+// {to, transforms, format, currency, minor_units}, rejecting unknown keys.
 func (m *FieldMapping) UnmarshalYAML(n *yaml.Node) error {
 	var v FieldMapping
 	ch := newChecker("")

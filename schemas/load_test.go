@@ -187,11 +187,11 @@ func TestUnmarshalYAMLShortForms(t *testing.T) {
 		Fields map[string]FieldMapping `yaml:"fields"`
 		Rules  []BlockingRuleConfig    `yaml:"rules"`
 	}
-	src := "fields: {a: id, b: {to: price, currency: EUR}}\nrules: [gtin, {rule: title_lsh, bands: 4}]\n"
+	src := "fields: {a: id, b: {to: price, currency: EUR, minor_units: true}}\nrules: [gtin, {rule: title_lsh, bands: 4}]\n"
 	if err := yaml.Unmarshal([]byte(src), &v); err != nil {
 		t.Fatal(err)
 	}
-	if v.Fields["a"].To != "id" || v.Fields["b"].Currency != "EUR" ||
+	if v.Fields["a"].To != "id" || v.Fields["b"].Currency != "EUR" || !v.Fields["b"].MinorUnits ||
 		!slices.Equal(v.Rules, []BlockingRuleConfig{{Rule: "gtin"}, {Rule: "title_lsh", Bands: 4}}) {
 		t.Errorf("decoded %+v", v)
 	}

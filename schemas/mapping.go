@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -120,11 +121,12 @@ type Mapper struct {
 }
 
 type fieldPlan struct {
-	from     string
-	to       unifiedField
-	ops      []transform // string transforms after trim; price/timestamp are implied by the target
-	layout   string
-	currency string
+	from       string
+	to         unifiedField
+	ops        []transform // string transforms after trim; price/timestamp are implied by the target
+	layout     string
+	currency   string
+	minorUnits bool
 }
 
 // NewMapper prepares the mapping of schema for records of src. It checks
@@ -148,6 +150,7 @@ func NewMapper(src SourceConfig, schema SchemaConfig) (*Mapper, error) {
 		}
 		if f.id == fPrice {
 			pl.currency = NormalizeCurrency(fm.Currency, "")
+			pl.minorUnits = fm.MinorUnits
 			m.defaultCurrency = pl.currency
 		}
 		m.plans = append(m.plans, pl)
@@ -161,8 +164,10 @@ func NewMapper(src SourceConfig, schema SchemaConfig) (*Mapper, error) {
 // in the listed order; price fields are parsed with ParsePrice (the
 // mapping's currency as default), updated_at with ParseTimestamp (the
 // mapping's format) and gtin keeps digits only. A mapped currency field
-// wins over the currency found in the price. Source fields the schema does
-// not map are ignored; absent and empty values leave the field unset.
+// wins over the currency found in the price. A price in minor units (the
+// mapping's MinorUnits) is scaled by the final currency's exponent. Source
+// fields the schema does not map are ignored; absent and empty values leave
+// the field unset.
 //
 // Errors are *RecordError: the reader's decode error (wrapping ErrDecode),
 // or an unparseable price or timestamp. The contract is not checked; see
@@ -173,6 +178,8 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 		return p, m.decodeError(raw)
 	}
 	var priceCurrency, fieldCurrency string
+	var minorUnits uint64 // the price, when given in minor units
+	minorPrice := false
 	for i := range m.plans {
 		pl := &m.plans[i]
 		v, ok := raw.Fields[pl.from]
@@ -183,6 +190,14 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 		switch pl.to {
 		case fPrice:
 			if v == "" {
+				continue
+			}
+			if pl.minorUnits {
+				n, err := parseMinorUnits(v)
+				if err != nil {
+					return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
+				}
+				minorUnits, minorPrice, p.HasPrice, priceCurrency = n, true, true, pl.currency
 				continue
 			}
 			price, cur, err := ParsePrice(v, pl.currency)
@@ -211,7 +226,37 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 	if p.Currency == "" {
 		p.Currency = priceCurrency
 	}
+	if minorPrice {
+		exp, ok := minorUnitExponent(p.Currency)
+		if !ok {
+			err := fmt.Errorf("%w %q for the price %d in minor units: want an ISO 4217 currency with a minor unit", ErrInvalidCurrency, p.Currency, minorUnits)
+			return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
+		}
+		// Both operands are exact, and IEEE division rounds correctly, so
+		// 1299 / 100 is the same float64 as ParseFloat("12.99").
+		p.Price = float64(minorUnits) / pow10[exp]
+	}
 	return p, nil
+}
+
+// maxMinorUnits keeps amounts exact as float64 (2^53).
+const maxMinorUnits = 1 << 53
+
+var pow10 = [...]float64{1, 10, 100, 1000, 10000}
+
+// parseMinorUnits parses a price given in minor units: ASCII digits only.
+// Errors wrap ErrInvalidPrice.
+func parseMinorUnits(s string) (uint64, error) {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, fmt.Errorf("%w %q: minor_units wants a whole number of minor units, 0 or more", ErrInvalidPrice, s)
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > maxMinorUnits {
+		return 0, fmt.Errorf("%w %q: too large", ErrInvalidPrice, s)
+	}
+	return n, nil
 }
 
 // MapChecked maps raw and checks the schema's contract, filling in the

@@ -116,6 +116,84 @@ func TestMapErrors(t *testing.T) {
 	}
 }
 
+func TestMapMinorUnits(t *testing.T) {
+	// Prices in cents with each record's currency column, falling back to
+	// USD; the expected prices are the decimal literals, which must come
+	// out exactly.
+	cents, err := NewMapper(SourceConfig{Name: "shop"}, SchemaConfig{Name: "cents", Fields: map[string]FieldMapping{
+		"sku": {To: "id"}, "name": {To: "title"}, "cents": {To: "price", Currency: "USD", MinorUnits: true}, "cur": {To: "currency"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yen, err := NewMapper(SourceConfig{Name: "jp"}, SchemaConfig{Name: "yen", Fields: map[string]FieldMapping{
+		"sku": {To: "id"}, "name": {To: "title"}, "amount": {To: "price", Currency: "jpy", MinorUnits: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		m         *Mapper
+		fields    map[string]string
+		price     float64
+		currency  string
+		reason    string // the error's reason; "" for none
+		wantError error
+	}{
+		{name: "USD", m: cents, fields: map[string]string{"cents": "1299"}, price: 12.99, currency: "USD"},
+		{name: "USD under a dollar, leading zeros", m: cents, fields: map[string]string{"cents": " 007 "}, price: 0.07, currency: "USD"},
+		{name: "zero", m: cents, fields: map[string]string{"cents": "0"}, price: 0, currency: "USD"},
+		{name: "record currency EUR", m: cents, fields: map[string]string{"cents": "5", "cur": "eur"}, price: 0.05, currency: "EUR"},
+		{name: "record currency JPY", m: cents, fields: map[string]string{"cents": "1299", "cur": "JPY"}, price: 1299, currency: "JPY"},
+		{name: "record currency KWD", m: cents, fields: map[string]string{"cents": "1299", "cur": "KWD"}, price: 1.299, currency: "KWD"},
+		{name: "record currency CLF", m: cents, fields: map[string]string{"cents": "12345", "cur": "CLF"}, price: 1.2345, currency: "CLF"},
+		{name: "empty currency cell falls back", m: cents, fields: map[string]string{"cents": "250", "cur": ""}, price: 2.5, currency: "USD"},
+		{name: "mapping currency JPY", m: yen, fields: map[string]string{"amount": "1299"}, price: 1299, currency: "JPY"},
+		{name: "largest exact amount", m: yen, fields: map[string]string{"amount": "9007199254740992"}, price: 1 << 53, currency: "JPY"},
+
+		{name: "decimal", m: cents, fields: map[string]string{"cents": "12.99"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "12.99": minor_units wants a whole number of minor units, 0 or more`},
+		{name: "negative", m: cents, fields: map[string]string{"cents": "-1299"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "-1299": minor_units wants a whole number of minor units, 0 or more`},
+		{name: "exponent", m: yen, fields: map[string]string{"amount": "1e3"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "1e3": minor_units wants a whole number of minor units, 0 or more`},
+		{name: "currency sign", m: cents, fields: map[string]string{"cents": "$12"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "$12": minor_units wants a whole number of minor units, 0 or more`},
+		{name: "too large to be exact", m: yen, fields: map[string]string{"amount": "9007199254740993"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "9007199254740993": too large`},
+		{name: "beyond uint64", m: yen, fields: map[string]string{"amount": "99999999999999999999"}, wantError: ErrInvalidPrice,
+			reason: `invalid price "99999999999999999999": too large`},
+		{name: "currency without a minor unit", m: cents, fields: map[string]string{"cents": "1299", "cur": "XAU"}, wantError: ErrInvalidCurrency,
+			reason: `invalid currency "XAU" for the price 1299 in minor units: want an ISO 4217 currency with a minor unit`},
+		{name: "unknown currency", m: cents, fields: map[string]string{"cents": "1299", "cur": "XYZ"}, wantError: ErrInvalidCurrency,
+			reason: `invalid currency "XYZ" for the price 1299 in minor units: want an ISO 4217 currency with a minor unit`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fields["sku"] = "A-1"
+			got, err := tt.m.Map(RawRecord{Fields: tt.fields, Position: "f:2"})
+			if tt.wantError != nil {
+				var re *RecordError
+				if !errors.As(err, &re) || !errors.Is(err, tt.wantError) || re.Field != "price" || re.SourceID != "A-1" || re.reason() != tt.reason {
+					t.Errorf("Map error = %v (%T), want reason %q wrapping %v", err, err, tt.reason, tt.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Price != tt.price || !got.HasPrice || got.Currency != tt.currency {
+				t.Errorf("Map = price %v %s (HasPrice %v), want %v %s", got.Price, got.Currency, got.HasPrice, tt.price, tt.currency)
+			}
+		})
+	}
+	got, err := cents.Map(RawRecord{Fields: map[string]string{"sku": "A-2", "cents": " "}})
+	if err != nil || got.HasPrice {
+		t.Errorf("empty cents: %+v, %v; want no price", got, err)
+	}
+}
+
 func TestMapChecked(t *testing.T) {
 	m, err := NewMapper(SourceConfig{Name: "shop"}, testSchema)
 	if err != nil {

@@ -27,15 +27,16 @@ func init() { Register("csv", openCSV) }
 // Record errors: a row whose width differs from the header's
 // (ErrFieldCount), a row with a misplaced quote (csv.ErrBareQuote,
 // csv.ErrQuote; the reader resumes at the next line) and, with utf-8
-// encoding, invalid UTF-8 (ErrInvalidUTF8). A quoted field left open runs
-// to the end of the file: that row is a record error and the next call to
-// Next returns a fatal error naming the line where the quote opened.
+// encoding, invalid UTF-8 (ErrInvalidUTF8, suggesting csv.encoding). A
+// quoted field left open runs to the end of the file: that row is a record
+// error and the next call to Next returns a fatal error naming the line
+// where the quote opened.
 type csvDecoder struct {
 	r        *csv.Reader
 	tap      *rawTap
 	name     string
 	header   []string
-	utf8     bool
+	utf8     bool  // the text is unchecked UTF-8
 	prev     int64 // input offset after the previous row
 	lastLine int   // line where the previous row ended
 	fatal    error // returned by the next call of Next
@@ -43,7 +44,7 @@ type csvDecoder struct {
 
 func openCSV(r io.Reader, name string, src schemas.SourceConfig) (Decoder, error) {
 	opts := src.CSV
-	text, err := textReader(r, opts.Encoding)
+	text, unchecked, err := textReader(r, opts.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s as csv: %w", name, err)
 	}
@@ -63,7 +64,7 @@ func openCSV(r io.Reader, name string, src schemas.SourceConfig) (Decoder, error
 	if cr.Comment != 0 && !validDelim(cr.Comment) {
 		return nil, fmt.Errorf("opening %s as csv: invalid comment character %q", name, cr.Comment)
 	}
-	d := &csvDecoder{r: cr, tap: tap, name: name, utf8: !isLatin1(opts.Encoding)}
+	d := &csvDecoder{r: cr, tap: tap, name: name, utf8: unchecked}
 	if !opts.NoHeader {
 		if err := d.readHeader(); err != nil {
 			return nil, err
@@ -88,14 +89,6 @@ func validDelim(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
 }
 
-func isLatin1(encoding string) bool {
-	switch strings.ToLower(encoding) {
-	case "latin1", "latin-1", "iso-8859-1", "iso8859-1":
-		return true
-	}
-	return false
-}
-
 func (d *csvDecoder) readHeader() error {
 	row, err := d.r.Read()
 	raw := d.take()
@@ -107,7 +100,7 @@ func (d *csvDecoder) readHeader() error {
 		return fmt.Errorf("reading the header of %s: %w", d.name, err)
 	}
 	if d.utf8 && !utf8.Valid(raw) {
-		return fmt.Errorf("reading the header of %s: %w", d.name, invalidUTF8(raw))
+		return fmt.Errorf("reading the header of %s: %w", d.name, encodingHint(invalidUTF8(raw), "csv.encoding"))
 	}
 	seen := make(map[string]int, len(row))
 	d.header = make([]string, len(row))
@@ -173,7 +166,7 @@ func (d *csvDecoder) Next() (schemas.RawRecord, error) {
 	if d.utf8 && !utf8.Valid(raw) {
 		for i, v := range row {
 			if !utf8.ValidString(v) {
-				rec.Err = &RecordError{Position: rec.Position, Field: d.header[i], Err: invalidUTF8([]byte(v))}
+				rec.Err = &RecordError{Position: rec.Position, Field: d.header[i], Err: encodingHint(invalidUTF8([]byte(v)), "csv.encoding")}
 				return rec, nil
 			}
 		}

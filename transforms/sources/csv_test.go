@@ -79,6 +79,17 @@ func TestCSV(t *testing.T) {
 			}},
 		{name: "latin1", in: "id,title\n1,caf\xe9 cr\xe8me \xbd\n", src: latin1,
 			wants: []want{{pos: "f.csv:2", fields: fields("id", "1", "title", "café crème ½"), raw: "1,café crème ½"}}},
+		// 0x93, 0x94 and 0x80 are curly quotes and the euro sign in
+		// Windows-1252 but C1 controls in Latin-1.
+		{name: "windows-1252", in: "id,title\n1,\x93Caf\xe9\x94 \x80 5\n",
+			src:   schemas.SourceConfig{CSV: schemas.CSVOptions{Encoding: "windows-1252"}},
+			wants: []want{{pos: "f.csv:2", fields: fields("id", "1", "title", "“Café” € 5"), raw: "1,“Café” € 5"}}},
+		{name: "cp1252 in upper case", in: "id,title\n1,\x93a\x94\n",
+			src:   schemas.SourceConfig{CSV: schemas.CSVOptions{Encoding: "CP1252"}},
+			wants: []want{{pos: "f.csv:2", fields: fields("id", "1", "title", "“a”")}}},
+		{name: "latin-1 C1 bytes", in: "id,title\n1,\x93Caf\xe9\x94 \x80 5\n",
+			src:   schemas.SourceConfig{CSV: schemas.CSVOptions{Encoding: "ISO-8859-1"}},
+			wants: []want{{pos: "f.csv:2", fields: fields("id", "1", "title", "\u0093Café\u0094 \u0080 5")}}},
 		{name: "latin1 with BOM", in: "\xEF\xBB\xBFid\n\xff\n", src: latin1,
 			wants: []want{{pos: "f.csv:2", fields: fields("id", "ÿ")}}},
 		{name: "empty file", in: ""},
@@ -92,7 +103,8 @@ func TestCSV(t *testing.T) {
 		{name: "header names trimmed", in: " id , title \n1,a\n",
 			wants: []want{{pos: "f.csv:2", fields: fields("id", "1", "title", "a")}}},
 		{name: "bad header quote", in: "id,\"title\n1,a\n", fatal: "reading the header of f.csv"},
-		{name: "invalid UTF-8 in header", in: "id,t\xff\n1,a\n", fatal: "invalid UTF-8"},
+		{name: "invalid UTF-8 in header", in: "id,t\xff\n1,a\n",
+			fatal: "invalid UTF-8 (byte 0xFF at offset 4); if this source is Latin-1 or Windows-1252, set csv.encoding: windows-1252"},
 		{name: "no header", in: "1,a\n2,b\n3\n", src: schemas.SourceConfig{CSV: schemas.CSVOptions{NoHeader: true}},
 			wants: []want{
 				{pos: "f.csv:1", fields: fields("col1", "1", "col2", "a")},
@@ -112,7 +124,7 @@ func TestCSV(t *testing.T) {
 			}},
 		{name: "bad delimiter", in: "a\n", src: schemas.SourceConfig{CSV: schemas.CSVOptions{Delimiter: ";;"}}, fatal: "must be one character"},
 		{name: "quote delimiter", in: "a\n", src: schemas.SourceConfig{CSV: schemas.CSVOptions{Delimiter: `"`}}, fatal: "invalid delimiter"},
-		{name: "bad encoding", in: "a\n", src: schemas.SourceConfig{CSV: schemas.CSVOptions{Encoding: "utf-16"}}, fatal: `unsupported encoding "utf-16"`},
+		{name: "bad encoding", in: "a\n", src: schemas.SourceConfig{CSV: schemas.CSVOptions{Encoding: "utf-16"}}, fatal: `unknown encoding "utf-16" (want utf-8, latin-1 or windows-1252`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,13 +141,13 @@ func TestCSV(t *testing.T) {
 }
 
 func TestCSVRecordErrorMessages(t *testing.T) {
-	got, err := decodeAll(t, "csv", []byte("id,title\n1,a,b\n2,\xff\n3,x\"y\n"), schemas.SourceConfig{}, "items.csv")
+	got, err := decodeAll(t, "csv", []byte("id,title\n1,a,b\n2,Caf\xe9 cr\xe8me\n3,x\"y\n"), schemas.SourceConfig{}, "items.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
 		"items.csv:2: wrong number of fields: 3, the header has 2",
-		`items.csv:3: field "title": invalid UTF-8 at byte 0`,
+		`items.csv:3: field "title": invalid UTF-8 (byte 0xE9 at offset 3); if this source is Latin-1 or Windows-1252, set csv.encoding: windows-1252`,
 		`items.csv:4: parse error on line 4, column 4: bare " in non-quoted-field`,
 	}
 	for i, w := range want {
@@ -185,5 +197,40 @@ func TestCSVRawTruncatedOnRuneBoundary(t *testing.T) {
 	got, _ = decodeAll(t, "csv", []byte("id,title\n12,"+title+"\n"), schemas.SourceConfig{}, "f.csv")
 	if n := len(got[0].Raw); n != schemas.MaxRawBytes-1 {
 		t.Errorf("Raw has %d bytes, want MaxRawBytes-1 (cut before a split rune)", n)
+	}
+}
+
+// TestCSVInvalidUTF8DeadLetter follows a Windows-1252 row read as utf-8
+// to its dead-letter row, whose reason must say how to fix the source,
+// and checks that the fix works.
+func TestCSVInvalidUTF8DeadLetter(t *testing.T) {
+	in := []byte("id,title\n1,\x93Caf\xe9\x94\n")
+	schema := schemas.SchemaConfig{Name: "items", Fields: map[string]schemas.FieldMapping{"id": {To: "id"}, "title": {To: "title"}}}
+	src := schemas.SourceConfig{Name: "shop", Type: "csv", Schema: "items"}
+	m, err := schemas.NewMapper(src, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := decodeAll(t, "csv", in, src, "items.csv")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%d records, err %v", len(got), err)
+	}
+	_, err = m.MapChecked(got[0])
+	row := schemas.NewRejectRow(err, got[0])
+	const reason = `items.csv:2: field "title": invalid UTF-8 (byte 0x93 at offset 0); ` +
+		`if this source is Latin-1 or Windows-1252, set csv.encoding: windows-1252`
+	if row.Reason != reason || row.Source != "shop" || row.Position != "items.csv:2" {
+		t.Errorf("dead letter %+v, want reason %q", row, reason)
+	}
+
+	src.CSV.Encoding = "windows-1252"
+	got, err = decodeAll(t, "csv", in, src, "items.csv")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%d records, err %v", len(got), err)
+	}
+	p, err := m.MapChecked(got[0])
+	if err != nil || p.Title != "“Café”" {
+		t.Errorf("with csv.encoding windows-1252: title %q, err %v", p.Title, err)
 	}
 }

@@ -33,7 +33,7 @@ type jsonDecoder struct {
 }
 
 func openJSON(r io.Reader, name string, src schemas.SourceConfig) (Decoder, error) {
-	br, err := textReader(r, src.JSON.Encoding)
+	br, _, err := textReader(r, src.JSON.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s as json: %w", name, err)
 	}
@@ -78,7 +78,7 @@ func (d *jsonDecoder) Next() (schemas.RawRecord, error) {
 	}
 	fields, err := flattenJSON(text)
 	if err != nil {
-		rec.Err = &RecordError{Position: rec.Position, Err: err}
+		rec.Err = &RecordError{Position: rec.Position, Err: encodingHint(err, "json.encoding")}
 	} else {
 		rec.Fields = fields
 	}

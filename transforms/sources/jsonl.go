@@ -12,8 +12,8 @@ import (
 
 func init() { Register("jsonl", openJSONL) }
 
-// jsonlDecoder reads JSON Lines: one object per line, in utf-8 or latin1
-// (JSONOptions.Encoding). Blank lines are skipped; a leading UTF-8 BOM and
+// jsonlDecoder reads JSON Lines: one object per line, in the encoding of
+// JSONOptions.Encoding. Blank lines are skipped; a leading UTF-8 BOM and
 // CR before LF are dropped. A line that does not parse or is not an object
 // is a record error with the line as Raw. Lines have no length limit.
 type jsonlDecoder struct {
@@ -24,7 +24,7 @@ type jsonlDecoder struct {
 }
 
 func openJSONL(r io.Reader, name string, src schemas.SourceConfig) (Decoder, error) {
-	br, err := textReader(r, src.JSON.Encoding)
+	br, _, err := textReader(r, src.JSON.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s as jsonl: %w", name, err)
 	}
@@ -52,7 +52,7 @@ func (d *jsonlDecoder) Next() (schemas.RawRecord, error) {
 		}
 		fields, ferr := flattenJSON(text)
 		if ferr != nil {
-			rec.Err = &RecordError{Position: rec.Position, Err: ferr}
+			rec.Err = &RecordError{Position: rec.Position, Err: encodingHint(ferr, "json.encoding")}
 		} else {
 			rec.Fields = fields
 		}

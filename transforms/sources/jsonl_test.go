@@ -60,6 +60,8 @@ func TestJSONL(t *testing.T) {
 			}},
 		{name: "latin1", in: "{\"t\":\"caf\xe9\"}\n", src: schemas.SourceConfig{JSON: schemas.JSONOptions{Encoding: "latin1"}},
 			wants: []want{{pos: "f.jsonl:1", fields: fields("t", "café")}}},
+		{name: "windows-1252", in: "{\"t\":\"\x93caf\xe9\x94 \x80\"}\n", src: schemas.SourceConfig{JSON: schemas.JSONOptions{Encoding: "cp1252"}},
+			wants: []want{{pos: "f.jsonl:1", fields: fields("t", "“café” €")}}},
 		{name: "duplicate fields", in: "{\"id\":1,\"id\":2}\n{\"a.b\":1,\"a\":{\"b\":2}}\n",
 			wants: []want{{pos: "f.jsonl:1", err: ErrDuplicateField}, {pos: "f.jsonl:2", err: ErrDuplicateField}}},
 		{name: "wrong types pass through", in: `{"id":12,"price":"cheap","title":{"en":"x"},"brand":["a"]}`,
@@ -69,7 +71,7 @@ func TestJSONL(t *testing.T) {
 		{name: "empty object", in: "{}\n", wants: []want{{pos: "f.jsonl:1", fields: fields()}}},
 		{name: "empty file", in: ""},
 		{name: "only blank lines", in: "\n\r\n \n"},
-		{name: "bad encoding", in: "{}", src: schemas.SourceConfig{JSON: schemas.JSONOptions{Encoding: "ebcdic"}}, fatal: "unsupported encoding"},
+		{name: "bad encoding", in: "{}", src: schemas.SourceConfig{JSON: schemas.JSONOptions{Encoding: "ebcdic"}}, fatal: `unknown encoding "ebcdic"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,13 +105,18 @@ func TestJSONLHugeTitle(t *testing.T) {
 	}
 }
 
-func TestJSONLErrorMessage(t *testing.T) {
-	got, err := decodeAll(t, "jsonl", []byte("\n{\"a\":NaN}\n"), schemas.SourceConfig{}, "items.jsonl")
+func TestJSONLErrorMessages(t *testing.T) {
+	got, err := decodeAll(t, "jsonl", []byte("\n{\"a\":NaN}\n{\"t\":\"caf\xe9\"}\n"), schemas.SourceConfig{}, "items.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const w = "items.jsonl:2: invalid JSON: invalid character 'N' looking for beginning of value at byte 5"
-	if got[0].Err.Error() != w {
-		t.Errorf("error %q, want %q", got[0].Err, w)
+	want := []string{
+		"items.jsonl:2: invalid JSON: invalid character 'N' looking for beginning of value at byte 5",
+		"items.jsonl:3: invalid UTF-8 (byte 0xE9 at offset 9); if this source is Latin-1 or Windows-1252, set json.encoding: windows-1252",
+	}
+	for i, w := range want {
+		if got[i].Err.Error() != w {
+			t.Errorf("record %d: %q, want %q", i, got[i].Err, w)
+		}
 	}
 }

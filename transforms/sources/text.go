@@ -3,13 +3,14 @@ package sources
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/linkbeam/linkbeam/internal/textenc"
 	"github.com/linkbeam/linkbeam/schemas"
-	"golang.org/x/text/encoding/charmap"
 )
 
 const readBufferSize = 64 << 10
@@ -17,26 +18,22 @@ const readBufferSize = 64 << 10
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // textReader returns r decoded to UTF-8 text with a leading UTF-8 byte
-// order mark removed. encoding is "utf-8" (also "" and "utf8") or "latin1"
-// (also "latin-1", "iso-8859-1"); utf-8 input is passed through unchecked,
-// latin1 bytes are decoded with charmap.ISO8859_1 and so are always valid.
-func textReader(r io.Reader, encoding string) (*bufio.Reader, error) {
-	latin1 := false
-	switch strings.ToLower(encoding) {
-	case "", "utf-8", "utf8":
-	case "latin1", "latin-1", "iso-8859-1", "iso8859-1":
-		latin1 = true
-	default:
-		return nil, fmt.Errorf("unsupported encoding %q (want utf-8 or latin1)", encoding)
+// order mark removed, and whether the text still needs checking for
+// invalid UTF-8 (the source's encoding is utf-8, passed through unchecked).
+// encoding is a name textenc.Lookup accepts.
+func textReader(r io.Reader, encoding string) (text *bufio.Reader, unchecked bool, err error) {
+	enc, err := textenc.Lookup(encoding)
+	if err != nil {
+		return nil, false, err
 	}
 	br := bufio.NewReaderSize(r, readBufferSize)
 	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
 		br.Discard(len(utf8BOM))
 	}
-	if latin1 {
-		br = bufio.NewReaderSize(charmap.ISO8859_1.NewDecoder().Reader(br), readBufferSize)
+	if !enc.IsUTF8() {
+		br = bufio.NewReaderSize(enc.Reader(br), readBufferSize)
 	}
-	return br, nil
+	return br, enc.IsUTF8(), nil
 }
 
 // rawText makes a record's original text fit for RawRecord.Raw: at most
@@ -71,8 +68,8 @@ func truncateRunes(b []byte, max int) []byte {
 	return b[:n]
 }
 
-// invalidUTF8 returns a record error cause naming the byte offset of the
-// first invalid sequence in b.
+// invalidUTF8 returns a record error cause naming the first invalid byte
+// of b and its offset in b.
 func invalidUTF8(b []byte) error {
 	off := 0
 	for off < len(b) {
@@ -82,5 +79,16 @@ func invalidUTF8(b []byte) error {
 		}
 		off += size
 	}
-	return fmt.Errorf("%w at byte %d", ErrInvalidUTF8, off)
+	return fmt.Errorf("%w (byte 0x%02X at offset %d)", ErrInvalidUTF8, b[off], off)
+}
+
+// encodingHint adds the likely fix to an invalid UTF-8 error of a source
+// whose encoding option (option: "csv.encoding") is utf-8: text that is
+// not UTF-8 is almost always Windows-1252 or Latin-1. Other errors are
+// returned as they are.
+func encodingHint(err error, option string) error {
+	if !errors.Is(err, ErrInvalidUTF8) {
+		return err
+	}
+	return fmt.Errorf("%w; if this source is Latin-1 or Windows-1252, set %s: %s", err, option, textenc.Windows1252)
 }
