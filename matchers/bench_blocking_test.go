@@ -12,8 +12,8 @@ var benchSink int
 var benchTitle = bkPrep("sony", "sony bravia xr a80j 65 inch 4k hdr oled smart google tv 2021", "xr65a80j")
 
 func BenchmarkTitleLSHKeys(b *testing.B) {
-	for _, r := range []TitleLSHRule{{Bands: 16, Rows: 4}, {Bands: 32, Rows: 5}} {
-		b.Run(fmt.Sprintf("%dx%d", r.Bands, r.Rows), func(b *testing.B) {
+	for _, r := range []TitleLSHRule{{Bands: 8, Rows: 4}, {Bands: 16, Rows: 4}, {Bands: 32, Rows: 5}, {Bands: 12, Rows: 4, Words: true}} {
+		b.Run(fmt.Sprintf("%dx%d/words=%t", r.Bands, r.Rows, r.Words), func(b *testing.B) {
 			dst := make([]string, 0, 64)
 			b.ReportAllocs()
 			for b.Loop() {

@@ -31,8 +31,9 @@ type BlockingRule interface {
 const (
 	DefaultBrandTitleTokens = 2  // BrandTitleRule.Tokens
 	DefaultTitleTokenMinLen = 3  // TitleTokensRule.MinLen
-	DefaultLSHBands         = 16 // TitleLSHRule.Bands
+	DefaultLSHBands         = 8  // TitleLSHRule.Bands without Words
 	DefaultLSHRows          = 4  // TitleLSHRule.Rows
+	DefaultWordsLSHBands    = 12 // TitleLSHRule.Bands with Words
 
 	// MinModelNumberLen is the shortest model number ModelNumberRule keys
 	// on: "x1" or "500" are shared by unrelated products.
@@ -328,26 +329,38 @@ func isBlockingStopword(s string) bool {
 // TitleLSHRule blocks on MinHash bands of the title token set, catching
 // titles with a high token Jaccard similarity whatever their word order. A
 // pair of titles with Jaccard similarity s shares at least one key with
-// probability 1-(1-s^Rows)^Bands: with the defaults (16 bands of 4 rows),
-// 0.64 at s=0.5, 0.99 at s=0.7 and 0.07 at s=0.25. More rows raise the
-// threshold; more bands raise recall and the number of keys per record.
+// probability 1-(1-s^Rows)^Bands: with 8 bands of 4 rows, 0.40 at s=0.5,
+// 0.93 at s=0.7 and 0.03 at s=0.25; with 12, 0.54, 0.98 and 0.05. More rows
+// raise the threshold; more bands raise recall and the number of keys per
+// record.
+//
+// Words (config rule title_words_lsh) hashes only the title's words: it
+// drops brand words, tokens without a letter ("32179", "22") and stopwords.
+// Two stores that write the maker differently ("encore software 32179 print
+// shop" and "encore print shop deluxe") or drop a catalogue number then
+// share more of their set, so catalogues without model numbers still block.
 //
 // Hashing is deterministic (FNV-1a per token, then a splitmix64 finaliser
 // salted per hash function from Seed), so the same title gives the same keys
-// on every worker and every run. Zero Bands or Rows mean DefaultLSHBands and
-// DefaultLSHRows.
+// on every worker and every run. Zero Bands mean DefaultLSHBands, or
+// DefaultWordsLSHBands with Words; zero Rows mean DefaultLSHRows.
 //
-// Keys: "lsh<Bands>x<Rows>s<Seed>:<band>:<16 hex digits>", one per band,
-// e.g. "lsh16x4s0:3:9c1e0f2a7b3d5e61". No title tokens give no keys.
+// Keys: "lsh<Bands>x<Rows>s<Seed>:<band>:<16 hex digits>", or "lshw..."
+// with Words, one per band, e.g. "lsh8x4s0:3:9c1e0f2a7b3d5e61". No tokens
+// (words) give no keys.
 type TitleLSHRule struct {
 	Bands, Rows int
 	Seed        uint64
+	Words       bool
 }
 
 func (r TitleLSHRule) dims() (bands, rows int) {
 	bands, rows = r.Bands, r.Rows
 	if bands <= 0 {
 		bands = DefaultLSHBands
+		if r.Words {
+			bands = DefaultWordsLSHBands
+		}
 	}
 	if rows <= 0 {
 		rows = DefaultLSHRows
@@ -358,24 +371,33 @@ func (r TitleLSHRule) dims() (bands, rows int) {
 // Name implements BlockingRule.
 func (r TitleLSHRule) Name() string {
 	bands, rows := r.dims()
-	return fmt.Sprintf("title_lsh(bands=%d,rows=%d,seed=%d)", bands, rows, r.Seed)
+	name := "title_lsh"
+	if r.Words {
+		name = "title_words_lsh"
+	}
+	return fmt.Sprintf("%s(bands=%d,rows=%d,seed=%d)", name, bands, rows, r.Seed)
 }
 
 // Keys implements BlockingRule.
 func (r TitleLSHRule) Keys(p *Prepared, dst []string) []string {
-	if len(p.TitleTokens) == 0 {
-		return dst
-	}
 	bands, rows := r.dims()
 	// Token hashes once; duplicates do not change a minimum, so the
 	// multiset of tokens gives the MinHash of the set without a dedupe.
 	var hstack [64]uint64
 	hs := hstack[:0]
 	for _, t := range p.TitleTokens {
-		hs = append(hs, bkFNV1a(t))
+		if !r.Words || isTitleWord(p.Brand, t) {
+			hs = append(hs, bkFNV1a(t))
+		}
+	}
+	if len(hs) == 0 {
+		return dst
 	}
 	var kstack [64]byte
 	key := append(kstack[:0], "lsh"...)
+	if r.Words {
+		key = append(key, 'w')
+	}
 	key = strconv.AppendInt(key, int64(bands), 10)
 	key = append(key, 'x')
 	key = strconv.AppendInt(key, int64(rows), 10)
@@ -401,6 +423,13 @@ func (r TitleLSHRule) Keys(p *Prepared, dst []string) []string {
 		dst = append(dst, string(key))
 	}
 	return dst
+}
+
+// isTitleWord reports whether title token tok names the product rather than
+// its maker or a number: it has a letter, is not a stopword and is not a
+// word of brand.
+func isTitleWord(brand, tok string) bool {
+	return hasLetter(tok) && !isBlockingStopword(tok) && !isBrandWord(brand, tok)
 }
 
 // appendBlockKey appends prefix+value unless dst[start:] already holds it.
@@ -457,9 +486,9 @@ func bkSplitMix(seed, i uint64) uint64 {
 
 // BlockingRuleSpec is a blocking rule as written in config:
 //
-//	rule: title_lsh   # model_number | gtin | brand_title | title_tokens | title_lsh
-//	bands: 16         # title_lsh only; default 16
-//	rows: 4           # title_lsh only; default 4
+//	rule: title_lsh   # model_number | gtin | brand_title | title_tokens | title_lsh | title_words_lsh
+//	bands: 8          # title_lsh: default 8; title_words_lsh: default 12
+//	rows: 4           # title_lsh and title_words_lsh; default 4
 //	tokens: 2         # brand_title only; default 2
 //	min_len: 3        # title_tokens only; default 3
 //
@@ -471,6 +500,19 @@ type BlockingRuleSpec struct {
 	Bands  int    `yaml:"bands,omitempty" json:"bands,omitempty"`
 	Rows   int    `yaml:"rows,omitempty" json:"rows,omitempty"`
 	MinLen int    `yaml:"min_len,omitempty" json:"min_len,omitempty"`
+}
+
+// BlockingRuleNames are the rule names ParseBlockingRule knows.
+var BlockingRuleNames = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh", "title_words_lsh"}
+
+// DefaultBlockingRules are the rules of a config that names none: codes
+// first, then brand plus title head, then title words, which still pair
+// records whose codes are missing or written differently.
+var DefaultBlockingRules = []BlockingRuleSpec{
+	{Rule: "model_number"},
+	{Rule: "gtin"},
+	{Rule: "brand_title", Tokens: DefaultBrandTitleTokens},
+	{Rule: "title_words_lsh", Bands: DefaultWordsLSHBands, Rows: DefaultLSHRows},
 }
 
 // ErrUnknownBlockingRule is wrapped by ParseBlockingRule for an unknown rule name.
@@ -496,8 +538,8 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 		uses bool
 	}{
 		{"tokens", spec.Tokens, spec.Rule == "brand_title"},
-		{"bands", spec.Bands, spec.Rule == "title_lsh"},
-		{"rows", spec.Rows, spec.Rule == "title_lsh"},
+		{"bands", spec.Bands, spec.Rule == "title_lsh" || spec.Rule == "title_words_lsh"},
+		{"rows", spec.Rows, spec.Rule == "title_lsh" || spec.Rule == "title_words_lsh"},
 		{"min_len", spec.MinLen, spec.Rule == "title_tokens"},
 	}
 	var rule BlockingRule
@@ -510,15 +552,15 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 		rule = BrandTitleRule{Tokens: spec.Tokens}
 	case "title_tokens":
 		rule = TitleTokensRule{MinLen: spec.MinLen}
-	case "title_lsh":
-		lsh := TitleLSHRule{Bands: spec.Bands, Rows: spec.Rows}
+	case "title_lsh", "title_words_lsh":
+		lsh := TitleLSHRule{Bands: spec.Bands, Rows: spec.Rows, Words: spec.Rule == "title_words_lsh"}
 		if b, r := lsh.dims(); b > maxLSHHashes || r > maxLSHHashes || b*r > maxLSHHashes {
 			bad("bands*rows = %d*%d exceeds %d hash functions", b, r, maxLSHHashes)
 		}
 		rule = lsh
 	default:
-		return nil, fmt.Errorf("%w %q (want one of model_number, gtin, brand_title, title_tokens, title_lsh)",
-			ErrUnknownBlockingRule, spec.Rule)
+		return nil, fmt.Errorf("%w %q (want one of %s)",
+			ErrUnknownBlockingRule, spec.Rule, strings.Join(BlockingRuleNames, ", "))
 	}
 	for _, p := range params {
 		switch {

@@ -71,7 +71,7 @@ func TestBlockingRuleNames(t *testing.T) {
 		{BrandTitleRule{}, "brand_title(tokens=2)"},
 		{BrandTitleRule{Tokens: 3}, "brand_title(tokens=3)"},
 		{TitleTokensRule{}, "title_tokens(min_len=3)"},
-		{TitleLSHRule{}, "title_lsh(bands=16,rows=4,seed=0)"},
+		{TitleLSHRule{}, "title_lsh(bands=8,rows=4,seed=0)"},
 		{TitleLSHRule{Bands: 8, Rows: 2, Seed: 7}, "title_lsh(bands=8,rows=2,seed=7)"},
 	}
 	for _, tt := range tests {
@@ -107,7 +107,7 @@ func TestTitleLSHKeys(t *testing.T) {
 		t.Fatalf("got %d keys, want %d", len(a), DefaultLSHBands)
 	}
 	for band, k := range a {
-		prefix := "lsh16x4s0:" + strconv.Itoa(band) + ":"
+		prefix := "lsh8x4s0:" + strconv.Itoa(band) + ":"
 		if !strings.HasPrefix(k, prefix) || len(k) != len(prefix)+16 {
 			t.Errorf("key %q: want %q + 16 hex digits", k, prefix)
 		}
@@ -161,16 +161,16 @@ func bkGoldenSig(band, rows int, tokens ...string) string {
 
 // TestTitleLSHCollisionRate checks the S-curve documented on TitleLSHRule:
 // titles of Jaccard similarity s share a key with probability
-// 1-(1-s^4)^16.
+// 1-(1-s^4)^8 (the default 8 bands of 4 rows).
 func TestTitleLSHCollisionRate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	tests := []struct {
 		shared, each int // |A∩B|, |A\B| = |B\A|
 		want         float64
 	}{
-		{10, 5, 0.64}, // s = 10/20 = 0.5
-		{14, 3, 0.99}, // s = 14/20 = 0.7
-		{4, 6, 0.074}, // s = 4/16 = 0.25
+		{10, 5, 0.403}, // s = 10/20 = 0.5
+		{14, 3, 0.889}, // s = 14/20 = 0.7
+		{4, 6, 0.031},  // s = 4/16 = 0.25
 	}
 	const trials = 2000
 	for _, tt := range tests {
@@ -211,8 +211,10 @@ func TestParseBlockingRule(t *testing.T) {
 		{BlockingRuleSpec{Rule: "brand_title"}, "brand_title(tokens=2)", nil},
 		{BlockingRuleSpec{Rule: "brand_title", Tokens: 3}, "brand_title(tokens=3)", nil},
 		{BlockingRuleSpec{Rule: "title_tokens", MinLen: 4}, "title_tokens(min_len=4)", nil},
-		{BlockingRuleSpec{Rule: "title_lsh"}, "title_lsh(bands=16,rows=4,seed=0)", nil},
+		{BlockingRuleSpec{Rule: "title_lsh"}, "title_lsh(bands=8,rows=4,seed=0)", nil},
 		{BlockingRuleSpec{Rule: "title_lsh", Bands: 20, Rows: 5}, "title_lsh(bands=20,rows=5,seed=0)", nil},
+		{BlockingRuleSpec{Rule: "title_words_lsh", Rows: 3}, "title_words_lsh(bands=12,rows=3,seed=0)", nil},
+		{BlockingRuleSpec{Rule: "gtin", Bands: 3}, "bands does not apply", ErrBlockingRuleParam},
 		{BlockingRuleSpec{Rule: "soundex"}, `unknown blocking rule "soundex" (want one of`, ErrUnknownBlockingRule},
 		{BlockingRuleSpec{}, `unknown blocking rule ""`, ErrUnknownBlockingRule},
 		{BlockingRuleSpec{Rule: "gtin", Tokens: 2}, `blocking rule "gtin": bad blocking rule parameter: tokens does not apply to this rule`, ErrBlockingRuleParam},
@@ -246,7 +248,7 @@ func TestParseBlockingRuleReportsAllProblems(t *testing.T) {
 		}
 	}
 	rules, err := ParseBlockingRules([]BlockingRuleSpec{{Rule: "gtin"}, {Rule: "title_lsh"}})
-	if err != nil || len(rules) != 2 || rules[1].Name() != "title_lsh(bands=16,rows=4,seed=0)" {
+	if err != nil || len(rules) != 2 || rules[1].Name() != "title_lsh(bands=8,rows=4,seed=0)" {
 		t.Errorf("ParseBlockingRules = %v, %v", rules, err)
 	}
 }
@@ -276,4 +278,28 @@ func ExampleParseBlockingRule() {
 	// model_number [mn:kd55x85j]
 	// brand_title(tokens=2) [bt2:sony bravia kd55x85j]
 	// title_tokens(min_len=3) [tt3:sony tt3:bravia tt3:kd55x85j]
+}
+
+func TestTitleWordsLSHKeys(t *testing.T) {
+	words := TitleLSHRule{Words: true}
+	if got, want := words.Name(), "title_words_lsh(bands=12,rows=4,seed=0)"; got != want {
+		t.Errorf("Name = %q, want %q", got, want)
+	}
+	// The brand's words, numbers and stopwords are dropped: both titles
+	// hash the set {print, shop, software}.
+	a := words.Keys(bkPrep("encore", "encore software 32179 the print shop 22"), nil)
+	b := words.Keys(bkPrep("", "print shop software"), nil)
+	if len(a) != DefaultWordsLSHBands || !slices.Equal(a, b) {
+		t.Fatalf("keys %q and %q: want the same %d keys", a, b, DefaultWordsLSHBands)
+	}
+	// The same MinHash as title_lsh of those words, under its own prefix.
+	plain := TitleLSHRule{Bands: DefaultWordsLSHBands}.Keys(bkPrep("", "software print shop"), nil)
+	for i := range a {
+		if want := "lshw" + strings.TrimPrefix(plain[i], "lsh"); a[i] != want {
+			t.Errorf("key %d = %q, want %q", i, a[i], want)
+		}
+	}
+	if got := words.Keys(bkPrep("sony", "sony 32179 - 22 with"), nil); len(got) != 0 {
+		t.Errorf("title of brand, numbers and stopwords only: keys %q, want none", got)
+	}
 }

@@ -1,9 +1,6 @@
 package pipelines
 
 import (
-	"encoding/csv"
-	"fmt"
-	"io"
 	"sort"
 
 	"github.com/linkbeam/linkbeam/matchers"

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/linkbeam/linkbeam/internal/textenc"
+	"github.com/linkbeam/linkbeam/matchers"
 )
 
 // Config is a linkbeam job configuration, loaded from YAML by Load or
@@ -132,8 +133,8 @@ type MatchingConfig struct {
 
 // BlockingConfig lists blocking rules and bounds block sizes.
 type BlockingConfig struct {
-	// Rules default to model_number, gtin, {rule: brand_title, tokens: 2}
-	// and {rule: title_lsh, bands: 8, rows: 4}.
+	// Rules default to matchers.DefaultBlockingRules: model_number, gtin,
+	// {rule: brand_title, tokens: 2} and {rule: title_words_lsh, bands: 12, rows: 4}.
 	Rules        []BlockingRuleConfig `yaml:"rules"`
 	MaxBlockSize int                  `yaml:"max_block_size"` // default 20
 	Window       int                  `yaml:"window"`         // sorted-neighbourhood window for oversized blocks; default 6
@@ -141,12 +142,13 @@ type BlockingConfig struct {
 
 // BlockingRuleConfig is one blocking rule; in YAML either a bare rule name
 // or {rule: ..., tokens: ..., bands: ..., rows: ..., min_len: ...}. Unset
-// parameters are 0 and left to the rule, except the defaults below.
+// parameters are 0 and left to the rule, except the defaults below, which
+// are the rules' own (matchers.Default*) written out.
 type BlockingRuleConfig struct {
-	Rule   string `yaml:"rule"`    // model_number | gtin | brand_title | title_tokens | title_lsh
+	Rule   string `yaml:"rule"`    // model_number | gtin | brand_title | title_tokens | title_lsh | title_words_lsh
 	Tokens int    `yaml:"tokens"`  // brand_title: default 2
-	Bands  int    `yaml:"bands"`   // title_lsh: default 8
-	Rows   int    `yaml:"rows"`    // title_lsh: default 3
+	Bands  int    `yaml:"bands"`   // title_lsh: default 8; title_words_lsh: default 12
+	Rows   int    `yaml:"rows"`    // title_lsh, title_words_lsh: default 4
 	MinLen int    `yaml:"min_len"` // minimum key length; 0 = the rule's own
 }
 
@@ -227,13 +229,16 @@ func (o *RESTOptions) TimeoutDuration() time.Duration {
 // Defaults not stated inline in applyDefaults.
 var (
 	defaultSurvivorship  = []string{"source_priority", "most_complete", "most_recent"}
-	defaultBlockingRules = []BlockingRuleConfig{
-		{Rule: "model_number"},
-		{Rule: "gtin"},
-		{Rule: "brand_title", Tokens: 2},
-		{Rule: "title_lsh", Bands: 8, Rows: 4},
-	}
+	defaultBlockingRules = blockingRuleConfigs(matchers.DefaultBlockingRules)
 )
+
+func blockingRuleConfigs(specs []matchers.BlockingRuleSpec) []BlockingRuleConfig {
+	out := make([]BlockingRuleConfig, len(specs))
+	for i, s := range specs {
+		out[i] = BlockingRuleConfig{Rule: s.Rule, Tokens: s.Tokens, Bands: s.Bands, Rows: s.Rows, MinLen: s.MinLen}
+	}
+	return out
+}
 
 // applyDefaults fills in names and every default documented on the config
 // fields. It is the only place defaults are set, and runs after validation
@@ -288,10 +293,13 @@ func (c *Config) applyDefaults() {
 		r := &m.Blocking.Rules[i]
 		switch r.Rule {
 		case "brand_title":
-			r.Tokens = cmpOr(r.Tokens, 2)
+			r.Tokens = cmpOr(r.Tokens, matchers.DefaultBrandTitleTokens)
 		case "title_lsh":
-			r.Bands = cmpOr(r.Bands, 8)
-			r.Rows = cmpOr(r.Rows, 3)
+			r.Bands = cmpOr(r.Bands, matchers.DefaultLSHBands)
+			r.Rows = cmpOr(r.Rows, matchers.DefaultLSHRows)
+		case "title_words_lsh":
+			r.Bands = cmpOr(r.Bands, matchers.DefaultWordsLSHBands)
+			r.Rows = cmpOr(r.Rows, matchers.DefaultLSHRows)
 		}
 	}
 	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 20)
@@ -342,7 +350,7 @@ var (
 	sourceTypes       = []string{"csv", "jsonl", "json", "parquet", "avro", "rest_api"}
 	frequencies       = []string{"hourly", "daily", "weekly"}
 	paginations       = []string{"page", "offset", "cursor", "none"}
-	blockingRules     = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh"}
+	blockingRules     = matchers.BlockingRuleNames
 	survivorshipRules = []string{"source_priority", "most_recent", "most_complete", "most_frequent"}
 	compressions      = []string{"snappy", "zstd", "none"}
 	layouts           = []string{LayoutStandard, LayoutLake}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/linkbeam/linkbeam/matchers"
 )
 
 // TestLoadTestdata loads every testdata/*.yaml. A file's "# want: " lines
@@ -95,7 +97,7 @@ func TestParseValidFull(t *testing.T) {
 	if got := c.Schemas["legacy"].Fields; !reflect.DeepEqual(got, wantLegacy) {
 		t.Errorf("legacy fields = %+v, want %+v", got, wantLegacy)
 	}
-	wantRules := []BlockingRuleConfig{{Rule: "gtin"}, {Rule: "title_lsh", Bands: 16, Rows: 3}, {Rule: "brand_title", Tokens: 2}}
+	wantRules := []BlockingRuleConfig{{Rule: "gtin"}, {Rule: "title_lsh", Bands: 16, Rows: 4}, {Rule: "brand_title", Tokens: 2}}
 	if got := c.Matching.Blocking.Rules; !slices.Equal(got, wantRules) {
 		t.Errorf("rules = %+v, want %+v", got, wantRules)
 	}
@@ -135,7 +137,7 @@ schemas:
 			Blocking: BlockingConfig{
 				Rules: []BlockingRuleConfig{
 					{Rule: "model_number"}, {Rule: "gtin"},
-					{Rule: "brand_title", Tokens: 2}, {Rule: "title_lsh", Bands: 8, Rows: 4},
+					{Rule: "brand_title", Tokens: 2}, {Rule: "title_words_lsh", Bands: 12, Rows: 4},
 				},
 				MaxBlockSize: 20, Window: 6,
 			},
@@ -213,5 +215,39 @@ func TestValidateInCode(t *testing.T) {
 	c.Sources["shop"] = SourceConfig{Type: "csv", Location: "x.csv", Schema: "s"} // priority 0 = unset here
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate = %v", err)
+	}
+}
+
+// TestBlockingDefaultsAreTheRules keeps the parameters config writes out
+// (rules omitted, or a rule written bare) equal to the rules' own defaults
+// in matchers, so a job config and a rule built in code block alike.
+func TestBlockingDefaultsAreTheRules(t *testing.T) {
+	var bare []string
+	for _, name := range matchers.BlockingRuleNames {
+		bare = append(bare, "      - "+name)
+	}
+	for _, rules := range []string{"", "  blocking:\n    rules:\n" + strings.Join(bare, "\n") + "\n"} {
+		src := "sources: {shop: {type: csv, location: shop.csv, schema: s}}\n" +
+			"schemas: {s: {fields: {sku: id, name: title}}}\nmatching:\n  threshold: 0.5\n" + rules
+		c, err := Parse([]byte(src), "job.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rules == "" && len(c.Matching.Blocking.Rules) != len(matchers.DefaultBlockingRules) {
+			t.Fatalf("default rules %+v, want %+v", c.Matching.Blocking.Rules, matchers.DefaultBlockingRules)
+		}
+		for i, r := range c.Matching.Blocking.Rules {
+			got, err := matchers.ParseBlockingRule(matchers.BlockingRuleSpec{Rule: r.Rule, Tokens: r.Tokens, Bands: r.Bands, Rows: r.Rows, MinLen: r.MinLen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			own, _ := matchers.ParseBlockingRule(matchers.BlockingRuleSpec{Rule: r.Rule})
+			if got.Name() != own.Name() {
+				t.Errorf("rules[%d] %+v: config gives %s, the rule's default is %s", i, r, got.Name(), own.Name())
+			}
+			if rules == "" && r.Rule != matchers.DefaultBlockingRules[i].Rule {
+				t.Errorf("default rules[%d] = %s, want %s", i, r.Rule, matchers.DefaultBlockingRules[i].Rule)
+			}
+		}
 	}
 }
