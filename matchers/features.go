@@ -121,12 +121,75 @@ func modelInTitle(a, b *Prepared) bool {
 }
 
 func modelAgreement(a, b *Prepared) Agreement {
-	ag := IdentifierAgreement(effectiveModels(a, b))
-	if ag == Partial && a.DeclaredModel && b.DeclaredModel && regionalVariant(a.Models[0], b.Models[0]) {
+	ma, mb := effectiveModels(a, b)
+	ag := IdentifierAgreement(ma, mb)
+	if ag != Partial {
+		return ag
+	}
+	if a.DeclaredModel && b.DeclaredModel && regionalVariant(a.Models[0], b.Models[0]) {
 		return Agree
+	}
+	for _, x := range ma {
+		for _, y := range mb {
+			if finishVariant(x, y) {
+				return Agree
+			}
+		}
 	}
 	return ag
 }
+
+// finishVariant reports whether two model numbers, declared or read from
+// a title, are one product's code spelt with a longer or shorter finish
+// code ("NNSD667S" and "NNSD667SS", "DLG2526W" and "DLG2526WH",
+// "SRSA212BK" and "SRSA212BLK") or with and without a known region code
+// ("FS116P" and "FS116PNA", "HTZ410" and "HTZ410XAA"). Unlike
+// regionalVariant it does not accept any short suffix: a bare code and the
+// same code plus a colour letter ("DVPFX820" and "DVPFX820R"), or two
+// different finish codes, name sibling products. Codes of one length are
+// left alone: generated and real sibling codes differ in a letter or two.
+func finishVariant(x, y string) bool {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(x) == len(y) {
+		return false
+	}
+	if len(x) >= 5 && hasLetter(x) && hasDigit(x) && strings.HasPrefix(y, x) && regionCodes[y[len(x):]] {
+		return true
+	}
+	// The same finish spelt short and long: a common base of four
+	// characters or more with a digit, then finish codes of one family.
+	for n := 1; n <= 3 && n < len(x); n++ {
+		fx, ok := finishCodes[x[len(x)-n:]]
+		if !ok {
+			continue
+		}
+		base := x[:len(x)-n]
+		if len(base) < 4 || !hasDigit(base) || !strings.HasPrefix(y, base) {
+			continue
+		}
+		if fy, ok := finishCodes[y[len(base):]]; ok && fy == fx {
+			return true
+		}
+	}
+	return false
+}
+
+// finishCodes map makers' colour and finish abbreviations to a family.
+// Ambiguous ones are left out: "BL" is black at Yamaha and blue at LG,
+// "G" green or gray, "L" blue at Sony.
+var finishCodes = map[string]string{
+	"B": "black", "BK": "black", "BLK": "black",
+	"W": "white", "WH": "white", "WHT": "white", "WHI": "white",
+	"S": "silver", "SS": "silver", "SL": "silver", "SLV": "silver", "SIL": "silver",
+	"P": "pink", "PK": "pink", "PNK": "pink",
+	"R": "red", "RD": "red",
+}
+
+// regionCodes are market suffixes shops drop ("FS116PNA", "MB111LL/A",
+// "HT-Z410/XAA").
+var regionCodes = setOf("NA", "XAA", "LLA", "ZA", "UC", "US", "EU", "UK")
 
 // regionalVariant reports whether two declared model numbers are one
 // product's code with and without a short regional or retail suffix
@@ -224,11 +287,46 @@ func numericToken(t string, models []string) bool {
 		return false
 	}
 	for _, m := range models {
-		if sameAlnum(t, m) {
+		if sameAlnum(t, m) || modelWithColour(t, m) {
 			return false
 		}
 	}
 	return true
+}
+
+// modelWithColour reports whether token t spells model m with a colour
+// word glued on ("dcb-309black" for "DCB309"), as stripGluedColour reads
+// it: the token is the model number, not a size or capacity.
+func modelWithColour(t, m string) bool {
+	i, j := 0, 0
+	for ; i < len(t) && j < len(m); i++ {
+		if !isAlnum(t[i]) {
+			continue
+		}
+		if lower(t[i]) != lower(m[j]) {
+			return false
+		}
+		j++
+	}
+	if j < len(m) {
+		return false
+	}
+	var buf [16]byte
+	w := buf[:0]
+	for ; i < len(t); i++ {
+		c := t[i]
+		if !isAlnum(c) {
+			continue
+		}
+		if len(w) == len(buf) {
+			return false
+		}
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		w = append(w, c)
+	}
+	return gluedColours[string(w)]
 }
 
 // sameAlnum compares the letters and digits of a and b, ignoring case and

@@ -478,7 +478,10 @@ func codeCandidate(raw string, strong bool) (string, bool) {
 	if !strong && !hasDigit(raw) {
 		return "", false // only tail codes may be letters only; skips most words cheaply
 	}
-	m := NormalizeModel(raw)
+	if versionNumber(raw) || lineName(raw) || gradeRange(raw) {
+		return "", false
+	}
+	m := stripGluedColour(NormalizeModel(raw))
 	if len(m) > maxModelLen || len(m) < 3 {
 		return "", false
 	}
@@ -492,8 +495,9 @@ func codeCandidate(raw string, strong bool) (string, bool) {
 		return m, true
 	case d:
 		// Digits only: a part number in tail position ("848001", "2166");
-		// prices and sizes ("399.00", "20.0") are not.
-		if strong && len(m) >= 4 && !hasDecimalPoint(raw) {
+		// prices and sizes ("399.00", "20.0") and years ("Office - 2007",
+		// an edition) are not.
+		if strong && len(m) >= 4 && !hasDecimalPoint(raw) && !yearLike(m) {
 			return m, true
 		}
 	case l:
@@ -505,6 +509,93 @@ func codeCandidate(raw string, strong bool) (string, bool) {
 	}
 	return "", false
 }
+
+// versionNumber reports a software version written with a "v" and a
+// decimal point ("v2.0", "V10.5"): every product of a line has one.
+func versionNumber(raw string) bool {
+	if len(raw) < 4 || raw[0]|0x20 != 'v' || !isDigitByte(raw[1]) {
+		return false
+	}
+	for i := 2; i < len(raw); i++ {
+		if !isDigitByte(raw[i]) && raw[i] != '.' {
+			return false
+		}
+	}
+	return hasDecimalPoint(raw)
+}
+
+// lineName reports a word with a generation or edition number glued on
+// ("Learn2", "Series2", "Ultra2", "Twenty20"): a product line or
+// certification name, written as a word (an initial then three or more
+// lower-case letters), where codes are written in capitals.
+func lineName(raw string) bool {
+	k := 1
+	for k < len(raw) && raw[k] >= 'a' && raw[k] <= 'z' {
+		k++
+	}
+	digits := len(raw) - k
+	return k >= 4 && (raw[0]|0x20 >= 'a' && raw[0]|0x20 <= 'z') &&
+		digits >= 1 && digits <= 2 && isAllDigits(raw[k:])
+}
+
+// gradeRange reports a school-grade or ordinal range ("4th-6th", "PreK-2",
+// "K-12", "1st-3rd"): educational titles for one age band, not a code.
+func gradeRange(raw string) bool {
+	if strings.IndexByte(raw, '-') < 0 {
+		return false
+	}
+	grade := false
+	for part := range strings.SplitSeq(raw, "-") {
+		var lb [8]byte
+		if len(part) == 0 || len(part) > len(lb) {
+			return false
+		}
+		low := string(appendLowerASCII(lb[:0], part))
+		k := 0
+		for k < len(low) && isDigitByte(low[k]) {
+			k++
+		}
+		switch {
+		case low == "k" || low == "prek" || low == "pre":
+			grade = true
+		case k > 0 && k <= 2 && k == len(low):
+		case k > 0 && k <= 2 && (low[k:] == "th" || low[k:] == "st" || low[k:] == "nd" || low[k:] == "rd"):
+			grade = true
+		default:
+			return false
+		}
+	}
+	return grade
+}
+
+// yearLike reports a four-digit year from 1990 to 2039: an edition
+// ("Office 2007", "Elements 2008"), not a part number.
+func yearLike(m string) bool {
+	return len(m) == 4 && (m[:2] == "19" && m[2] >= '9' || m[:2] == "20" && m[2] <= '3')
+}
+
+// stripGluedColour removes a colour word glued to the end of a code
+// ("DCB-309BLACK" → "DCB309"): the word is the finish, which the colour
+// features compare, and kept on the code it would make every shop's
+// spelling of the product a different code. What remains must end in a
+// digit; the caller then judges it as any other code.
+func stripGluedColour(m string) string {
+	k := len(m)
+	for k > 0 && m[k-1] >= 'A' && m[k-1] <= 'Z' {
+		k--
+	}
+	if k < 3 || k == len(m) || !isDigitByte(m[k-1]) || !gluedColours[m[k:]] {
+		return m
+	}
+	return m[:k]
+}
+
+// gluedColours are the colour words stripGluedColour takes off a code;
+// abbreviations ("BK", "WH") are left on: they are part of makers' codes.
+var gluedColours = setOf(
+	"BLACK", "WHITE", "SILVER", "BLUE", "GREEN", "PINK", "GRAY", "GREY", "GOLD",
+	"BROWN", "PURPLE", "ORANGE", "YELLOW", "TITANIUM", "GRAPHITE", "CHROME", "STAINLESS",
+)
 
 func hasLetter(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -656,6 +747,8 @@ var unitSuffixes = setOf(
 	"DISK", "PIECE", "SPEED", "LINE", "LINES", "WAY", "PIN", "PINS", "PAIR", "CT",
 	"SHEET", "SHEETS", "PAGE", "PAGES", "HR", "HRS", "HOUR", "HOURS", "MIN", "MINS",
 	"SEC", "YR", "YEAR", "YEARS", "DAY", "DAYS", "TH", "ST", "ND", "RD",
+	"MO", "MONTH", "MONTHS", "ED", "EDITION", "USER", "USERS", "SEAT", "SEATS",
+	"LICENSE", "LICENSES", "CLIENT", "CLIENTS", "NODE", "NODES", "DEVICE", "DEVICES",
 	"BASET", "BASETX", "BASEFX", "BASE",
 )
 
@@ -673,6 +766,8 @@ var modelStopwords = setOf(
 	"AM2", "AM3", "AM4", "AM5", "DTS9624",
 	"2IN1", "3IN1", "4IN1", "5IN1", "6IN1", "7IN1", "8IN1", "9IN1", "10IN1",
 	"HDR10", "HDR400", "HDR500", "HDR600", "HDR1000", "HDR1400",
+	"CS2", "CS3", "CS4", "CS5", "CS6", "X64", "X86", "X32", "WIN95", "WIN98",
+	"WIN2000", "WIN2K", "WIN31",
 	"IP54", "IP55", "IP65", "IP66", "IP67", "IP68", "IPX4", "IPX5", "IPX6", "IPX7", "IPX8",
 )
 
@@ -700,6 +795,9 @@ var tailStopwords = setOf(
 	"GLOSS", "PIANO", "FINISH", "COLOR", "COLOUR", "EDITION", "SERIES",
 	"HDTV", "BLURAY", "HDMI", "WIFI", "REFURBISHED", "BUNDLE", "PACK", "PAIR",
 	"EACH", "SYSTEM", "KIT", "CASE", "COVER", "REMOTE", "CABLE", "ADAPTER",
+	"WINDOWS", "VISTA", "LINUX", "UNIX", "UPGRADE", "ACADEMIC", "STUDENT",
+	"RETAIL", "DOWNLOAD", "LICENSE", "DELUXE", "PREMIUM", "PROFESSIONAL",
+	"STANDARD", "ULTIMATE", "HOME", "BUSINESS", "ENTERPRISE",
 )
 
 func setOf(words ...string) map[string]bool {

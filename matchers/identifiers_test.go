@@ -157,6 +157,49 @@ func TestExtractModelNumbers(t *testing.T) {
 	}
 }
 
+// TestExtractModelNumbersNotCodes covers words that look like codes in
+// software and media catalogues, and Abt titles with line names: grades,
+// editions, versions, years, platforms, licence counts and glued colours.
+func TestExtractModelNumbersNotCodes(t *testing.T) {
+	tests := []struct {
+		title string
+		want  []string
+	}{
+		// Line names: a word with a generation number (Abt).
+		{"Onkyo THX Select2 Plus Certified 7.1 Channel Home Theater Black Receiver - TXSR706B", []string{"TXSR706B"}},
+		{"TiVo Series2 Dual Tuner Digital Video Recorder - TCD649080", []string{"TCD649080"}},
+		// Grade ranges and product-line names of educational software.
+		{"Learn2 Reading Grades 4th-6th Software", nil},
+		{"learn2 math k-2 1st-3rd", nil},
+		{"Reader Rabbit PreK-2 Reading - 10500", []string{"10500"}},
+		// Editions and years.
+		{"Hal Leonard Guitar Method 7th Edition Book 2nd Ed", nil},
+		{"Microsoft Office Small Business - 2007", nil},
+		{"Hoyle Card Games 2008 Deluxe - 32179", []string{"32179"}},
+		// Versions and platforms.
+		{"Symantec Norton AntiVirus v2.0 Mac OS X 10.4 Windows XP x64", nil},
+		{"Adobe Acrobat Pro - X64", nil},
+		{"Adobe Photoshop Extended - CS3", nil},
+		{"Adobe Creative Suite CS4 Design Premium - WINDOWS", nil},
+		{"Adobe Photoshop CS3 Upgrade - Win/Mac", nil},
+		// Licence counts and packs.
+		{"Norton Internet Security 3-User 1 Year - 5USER", nil},
+		{"McAfee Total Protection 3pc 10 Pack 1yr - 2LICENSE", nil},
+		// A colour word glued to the code is the finish, not the code.
+		{"DeLonghi Toaster DCB-309BLACK", []string{"DCB309"}},
+		{"DeLonghi 4-Slice Toaster - DCB309BLACK", []string{"DCB309"}},
+		// Real codes stay: five-digit SKUs, "V" models, ordinary codes.
+		{"Logitech V470 Cordless Laser Mouse - 910-000692", []string{"910000692", "V470"}},
+		{"Adobe Photoshop Elements 6 - 65011446", []string{"65011446"}},
+	}
+	for _, tt := range tests {
+		got := ExtractModelNumbers(tt.title, "")
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ExtractModelNumbers(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+}
+
 // TestExtractModelNumbersAbtBuy measures extraction on the Abt-Buy
 // benchmark: coverage (records with a candidate), and on the labelled
 // pairs how often the top candidates are equal, share a model (Agree),
@@ -228,6 +271,15 @@ func TestExtractModelNumbersAbtBuy(t *testing.T) {
 }
 
 func FuzzExtractModelNumbers(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"Sony Turntable - PSLX350H", "Sony PS-LX350H/ belt drive"},
+		{"Learn2 Reading Grades 4th-6th PreK-2 - CS3", ""},
+		{"Norton v2.0 5-User 1 Year x64 - 2007", "Windows XP, Mac OS X 10.4"},
+		{"DeLonghi DCB-309BLACK Toaster - DCB309BLACK/", "-BLACK 0BLACK"},
+		{"k-- -k 1st- -3rd v1. V.2", ""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
 	f.Fuzz(func(t *testing.T, title, desc string) {
 		got := ExtractModelNumbers(title, desc)
 		if len(got) > maxModelCandidates {

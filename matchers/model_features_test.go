@@ -110,3 +110,85 @@ func TestModelAffixAt(t *testing.T) {
 		t.Error("no models: no affixes")
 	}
 }
+
+func TestFinishVariant(t *testing.T) {
+	tests := []struct {
+		x, y string
+		want bool
+	}{
+		{"NNSD667S", "NNSD667SS", true},     // stainless, short and long
+		{"DLG2526W", "DLG2526WH", true},     // white
+		{"SRSA212BK", "SRSA212BLK", true},   // black
+		{"WTW6700TW", "WTW6700TWH", true},   // a letter of the base, then W/WH
+		{"MDREX55PNK", "MDREX55P", true},    // pink, either order
+		{"FS116P", "FS116PNA", true},        // region code
+		{"HTZ410", "HTZ410XAA", true},       // region code
+		{"DVPFX820", "DVPFX820R", false},    // the bare code is another colour
+		{"NNSD667", "NNSD667SS", false},     // likewise
+		{"LKQ8421", "LKQ8421R", false},      // a sibling's letter
+		{"DVPNS700HB", "DVPNS700HS", false}, // two finishes
+		{"RXV863BK", "RXV863BL", false},     // one length: left to Partial
+		{"NNSD667B", "NNSD667SS", false},    // black vs stainless
+		{"FS11", "FS11NA", false},           // too short for a region rule
+		{"PG40", "PG40BLK", false},
+	}
+	for _, tt := range tests {
+		if got := finishVariant(tt.x, tt.y); got != tt.want {
+			t.Errorf("finishVariant(%q, %q) = %v, want %v", tt.x, tt.y, got, tt.want)
+		}
+		if got := finishVariant(tt.y, tt.x); got != tt.want {
+			t.Errorf("finishVariant(%q, %q) = %v, want %v", tt.y, tt.x, got, tt.want)
+		}
+	}
+}
+
+// TestModelAgreementTitleCodes: codes read from titles agree across finish
+// spellings and glued colour words, and siblings stay Partial.
+func TestModelAgreementTitleCodes(t *testing.T) {
+	prep := func(title string) *Prepared {
+		p := Prepare(Fields{Title: title}, nil)
+		return &p
+	}
+	tests := []struct {
+		a, b string
+		want Agreement
+	}{
+		{"Panasonic NNSD667S Microwave Oven", "Panasonic Stainless Steel Microwave - NNSD667SS", Agree},
+		{"LG DLG2526W 27' Gas Dryer", "LG White Gas Dryer - DLG2526WH", Agree},
+		{"DeLonghi DCB-309BLACK Toaster", "DeLonghi Toaster - DCB309", Agree},
+		{"Netgear ProSafe FS116P Switch - FS116PNA", "Netgear ProSafe 16 Port Switch - FS116P", Agree},
+		{"Sony DVP-FX820 Portable DVD Player - DVPFX820", "Sony Red Portable DVD Player - DVPFX820R", Partial},
+		{"Sony Black DVD Player - DVPNS700HB", "Sony DVD Player - DVPNS700HS", Partial},
+		{"Learn2 Reading 4th-6th", "Learn2 Math 4th-6th", Missing},
+		{"Adobe Photoshop - CS3", "Adobe Photoshop - CS4", Missing},
+	}
+	for _, tt := range tests {
+		a, b := prep(tt.a), prep(tt.b)
+		if got := modelAgreement(a, b); got != tt.want {
+			t.Errorf("modelAgreement(%q, %q) = %v, want %v (models %v, %v)", tt.a, tt.b, got, tt.want, a.Models, b.Models)
+		}
+		if got := modelAgreement(b, a); got != tt.want {
+			t.Errorf("modelAgreement(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
+func TestNumericTokenGluedColour(t *testing.T) {
+	models := []string{"DCB309"}
+	tests := []struct {
+		tok  string
+		want bool
+	}{
+		{"dcb309", false},
+		{"dcb309black", false}, // the model with its finish
+		{"dcb309blk", true},    // abbreviations are not stripped from codes
+		{"dcb3", true},
+		{"55in", true},
+		{"black", false}, // no digit
+	}
+	for _, tt := range tests {
+		if got := numericToken(tt.tok, models); got != tt.want {
+			t.Errorf("numericToken(%q, %q) = %v, want %v", tt.tok, models, got, tt.want)
+		}
+	}
+}
