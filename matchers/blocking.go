@@ -269,9 +269,21 @@ func isBrandWord(brand, tok string) bool {
 //
 // Keys: "tt<MinLen>:<token>". Title "the sony kd55 tv with stand" gives
 // ["tt3:sony", "tt3:kd55", "tt3:stand"].
+//
+// With Rare (the rule title_rare_words) the keys are "rw<MinLen>:<token>"
+// and an oversized block is dropped rather than reduced (DropsOversized):
+// a block's size is its token's document frequency, so what pairs records
+// is the rare words they share (a catalogue number, a product name, a
+// misspelling both stores copied), which needs no model number and no
+// corpus pass.
 type TitleTokensRule struct {
 	MinLen int
+	Rare   bool
 }
+
+// DropsOversized reports whether a block of key is dropped, not reduced to
+// a sorted neighbourhood, when it outgrows the block-size cap.
+func DropsOversized(key string) bool { return strings.HasPrefix(key, "rw") }
 
 func (r TitleTokensRule) minLen() int {
 	if r.MinLen <= 0 {
@@ -282,13 +294,20 @@ func (r TitleTokensRule) minLen() int {
 
 // Name implements BlockingRule.
 func (r TitleTokensRule) Name() string {
-	return "title_tokens(min_len=" + strconv.Itoa(r.minLen()) + ")"
+	name := "title_tokens"
+	if r.Rare {
+		name = "title_rare_words"
+	}
+	return name + "(min_len=" + strconv.Itoa(r.minLen()) + ")"
 }
 
 // Keys implements BlockingRule.
 func (r TitleTokensRule) Keys(p *Prepared, dst []string) []string {
 	minLen := r.minLen()
 	prefix := "tt" + strconv.Itoa(minLen) + ":"
+	if r.Rare {
+		prefix = "rw" + strconv.Itoa(minLen) + ":"
+	}
 	start := len(dst)
 	for _, t := range p.TitleTokens {
 		if utf8.RuneCountInString(t) < minLen {
@@ -503,16 +522,18 @@ type BlockingRuleSpec struct {
 }
 
 // BlockingRuleNames are the rule names ParseBlockingRule knows.
-var BlockingRuleNames = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_lsh", "title_words_lsh"}
+var BlockingRuleNames = []string{"model_number", "gtin", "brand_title", "title_tokens", "title_rare_words", "title_lsh", "title_words_lsh"}
 
 // DefaultBlockingRules are the rules of a config that names none: codes
-// first, then brand plus title head, then title words, which still pair
-// records whose codes are missing or written differently.
+// first, then brand plus title head, then title words and the rare words
+// two titles share, which still pair records whose codes are missing or
+// written differently.
 var DefaultBlockingRules = []BlockingRuleSpec{
 	{Rule: "model_number"},
 	{Rule: "gtin"},
 	{Rule: "brand_title", Tokens: DefaultBrandTitleTokens},
 	{Rule: "title_words_lsh", Bands: DefaultWordsLSHBands, Rows: DefaultLSHRows},
+	{Rule: "title_rare_words", MinLen: DefaultTitleTokenMinLen},
 }
 
 // ErrUnknownBlockingRule is wrapped by ParseBlockingRule for an unknown rule name.
@@ -540,7 +561,7 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 		{"tokens", spec.Tokens, spec.Rule == "brand_title"},
 		{"bands", spec.Bands, spec.Rule == "title_lsh" || spec.Rule == "title_words_lsh"},
 		{"rows", spec.Rows, spec.Rule == "title_lsh" || spec.Rule == "title_words_lsh"},
-		{"min_len", spec.MinLen, spec.Rule == "title_tokens"},
+		{"min_len", spec.MinLen, spec.Rule == "title_tokens" || spec.Rule == "title_rare_words"},
 	}
 	var rule BlockingRule
 	switch spec.Rule {
@@ -550,8 +571,8 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 		rule = GTINRule{}
 	case "brand_title":
 		rule = BrandTitleRule{Tokens: spec.Tokens}
-	case "title_tokens":
-		rule = TitleTokensRule{MinLen: spec.MinLen}
+	case "title_tokens", "title_rare_words":
+		rule = TitleTokensRule{MinLen: spec.MinLen, Rare: spec.Rule == "title_rare_words"}
 	case "title_lsh", "title_words_lsh":
 		lsh := TitleLSHRule{Bands: spec.Bands, Rows: spec.Rows, Words: spec.Rule == "title_words_lsh"}
 		if b, r := lsh.dims(); b > maxLSHHashes || r > maxLSHHashes || b*r > maxLSHHashes {

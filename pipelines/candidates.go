@@ -43,6 +43,9 @@ func CandidatePairs(records []schemas.Product, cfg schemas.BlockingConfig) ([][2
 	var out [][2]int
 	for _, k := range names {
 		m := blocks[k]
+		if len(m) > cfg.MaxBlockSize && matchers.DropsOversized(k) {
+			continue
+		}
 		less := func(a, b int) bool { return titles[m[a]] < titles[m[b]] }
 		matchers.BlockPairs(len(m), less, cfg.MaxBlockSize, cfg.Window, func(a, b int) {
 			i, j := m[a], m[b]

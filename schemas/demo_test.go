@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/linkbeam/linkbeam/matchers"
 )
 
 // The demo test reads the three demo sources with minimal readers (the
@@ -203,7 +205,7 @@ func TestDemoConfig(t *testing.T) {
 	if got := c.Survivorship.Fields["price"]; !slices.Equal(got, []string{"most_recent"}) {
 		t.Errorf("price survivorship = %v", got)
 	}
-	if len(c.Matching.Blocking.Rules) != 4 || c.Matching.Model != "default" {
+	if len(c.Matching.Blocking.Rules) != len(matchers.DefaultBlockingRules) || c.Matching.Model != "default" {
 		t.Errorf("matching is not at its defaults: %+v", c.Matching)
 	}
 }

@@ -137,7 +137,7 @@ schemas:
 			Blocking: BlockingConfig{
 				Rules: []BlockingRuleConfig{
 					{Rule: "model_number"}, {Rule: "gtin"},
-					{Rule: "brand_title", Tokens: 2}, {Rule: "title_words_lsh", Bands: 12, Rows: 4},
+					{Rule: "brand_title", Tokens: 2}, {Rule: "title_words_lsh", Bands: 12, Rows: 4}, {Rule: "title_rare_words", MinLen: 3},
 				},
 				MaxBlockSize: 20, Window: 6,
 			},

@@ -149,7 +149,10 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			hashes[sh] = hashes[sh][:0]
 		}
 		for _, k := range keys {
-			h := keyHash(k)
+			h := keyHash(k) &^ 1
+			if matchers.DropsOversized(k) {
+				h |= 1 // Score sees only hashes: the low bit says drop when oversized
+			}
 			sh := h % uint64(fn.Shards)
 			hashes[sh] = append(hashes[sh], h)
 		}

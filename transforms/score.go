@@ -100,6 +100,7 @@ type shardBlocks struct {
 	members [][]int32 // members per block id, in record key order
 	blockOf [][]int32 // block ids per candidate, ascending
 	big     []bool    // oversized per block id
+	dropBig []bool    // per block id: an oversized block is dropped, not windowed
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
@@ -280,6 +281,7 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 		}
 		sb.members = append(sb.members, m)
 		sb.big = append(sb.big, maxBlock > 0 && len(m) > maxBlock)
+		sb.dropBig = append(sb.dropBig, all[start].block&1 == 1)
 		start = end
 	}
 	for i := range cands {
@@ -352,6 +354,9 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					}
 				}
 			}
+			continue
+		}
+		if sb.dropBig[id] {
 			continue
 		}
 		less := func(a, b int) bool {
