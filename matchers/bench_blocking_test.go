@@ -116,6 +116,8 @@ func BenchmarkCluster(b *testing.B) {
 	}{
 		{"components", ClusterOptions{Threshold: 0.5}},
 		{"best_first_max50", ClusterOptions{Threshold: 0.5, MaxClusterSize: 50}},
+		{"min_linkage", ClusterOptions{Threshold: 0.5, MaxClusterSize: 50, MinLinkage: 0.5}},
+		{"min_linkage_all_edges", ClusterOptions{MaxClusterSize: 50, MinLinkage: 0.5}},
 		{"one_per_source", ClusterOptions{Threshold: 0.5, MaxClusterSize: 50, OnePerSource: true, Sources: sources}},
 		{"one_per_source_all_edges", ClusterOptions{OnePerSource: true, Sources: sources}},
 	} {

@@ -111,6 +111,17 @@ type ClusterOptions struct {
 	// different GTINs are different products however alike they read, so
 	// a look-alike edge cannot chain them together.
 	Identifiers []int32
+	// MinLinkage, when positive, judges a merge by the two clusters, not
+	// only by the edge that proposes it: unless both are single records,
+	// the mean probability over all their cross pairs must reach
+	// MinLinkage, a cross pair without an edge counting as 0 (it was
+	// scored below Threshold or not blocked together, so the matcher
+	// found no evidence it matches; dedupe's hierarchical clustering
+	// scores missing pairs the same way). A product line, whose
+	// neighbouring models match but whose far ends do not, then stays in
+	// pieces, while true duplicates, which match each other pairwise,
+	// still merge whole.
+	MinLinkage float64
 }
 
 // Cluster groups nodes 0..n-1 linked by edges and returns for every node its
@@ -122,14 +133,17 @@ type ClusterOptions struct {
 // are sorted by P descending (ties by A, then B, taken as the smaller and
 // larger end) and merged greedily, skipping a merge when the merged cluster
 // would exceed MaxClusterSize, with OnePerSource, when both clusters
-// hold a record of the same source, or, with Identifiers, when they carry
-// different identifiers. The strongest links thus form clusters
-// first, and a weak look-alike edge cannot chain two full clusters into a
-// giant one. The result does not depend on the order of edges.
+// hold a record of the same source, with Identifiers, when they carry
+// different identifiers, or, with MinLinkage, when the mean probability
+// over their cross pairs falls short of it. The strongest links thus form
+// clusters first, and a weak look-alike edge cannot chain two full
+// clusters into a giant one. The result does not depend on the order of
+// edges.
 //
 // Self-edges, duplicate edges and edges with a NaN P are harmless (NaN never
 // passes the threshold). An edge end outside [0, n) panics.
-// Cost: O(m α(n)) for components, O(m log m) with limits, plus O(n).
+// Cost: O(m α(n)) for components, O(m log m) with limits, plus O(n); a
+// MinLinkage check scans the edges of the smaller cluster's members.
 func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 	uf := NewUnionFind(n)
 	check := func(e Edge) {
@@ -137,7 +151,7 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 			panic(fmt.Sprintf("matchers: Cluster: edge (%d,%d) outside %d nodes", e.A, e.B, n))
 		}
 	}
-	if opts.MaxClusterSize <= 0 && !opts.OnePerSource && opts.Identifiers == nil {
+	if opts.MaxClusterSize <= 0 && !opts.OnePerSource && opts.Identifiers == nil && !(opts.MinLinkage > 0) {
 		for _, e := range edges {
 			if e.P >= opts.Threshold {
 				check(e)
@@ -175,6 +189,10 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 	if opts.Identifiers != nil {
 		ident = slices.Clone(opts.Identifiers)
 	}
+	var link *linkage
+	if opts.MinLinkage > 0 {
+		link = newLinkage(n, kept)
+	}
 	maxSize := int64(opts.MaxClusterSize)
 	for _, e := range kept {
 		ra, rb := uf.Find(e.A), uf.Find(e.B)
@@ -190,7 +208,14 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 		if ident != nil && ident[ra] >= 0 && ident[rb] >= 0 && ident[ra] != ident[rb] {
 			continue
 		}
+		if cross := float64(uf.size[ra]) * float64(uf.size[rb]); link != nil && cross > 1 &&
+			link.sum(uf, ra, rb) < opts.MinLinkage*cross {
+			continue
+		}
 		root := uf.link(ra, rb)
+		if link != nil {
+			link.merge(root, ra^rb^root)
+		}
 		if guard != nil {
 			guard.merge(root, ra^rb^root)
 		}
@@ -353,4 +378,71 @@ func (g *sourceGuard) merge(root, child int32) {
 	}
 	// Swapping successors splices two circular lists into one.
 	g.next[root], g.next[child] = g.next[child], g.next[root]
+}
+
+// linkage sums the edges between two clusters for MinLinkage: every node's
+// edges (as indices into the best-first edges, 8 bytes per edge) and
+// circular member lists.
+type linkage struct {
+	edges []Edge
+	start []int32 // node i's edges are adj[start[i]:start[i+1]]
+	adj   []int32 // indices into edges
+	next  []int32 // circular member lists, by node
+	stamp []int32 // by node: the last member scan that met it
+	epoch int32
+}
+
+func newLinkage(n int, edges []Edge) *linkage {
+	l := &linkage{edges: edges, start: make([]int32, n+1), adj: make([]int32, 2*len(edges)),
+		next: make([]int32, n), stamp: make([]int32, n)}
+	for _, e := range edges {
+		l.start[e.A+1]++
+		l.start[e.B+1]++
+	}
+	for i := 1; i <= n; i++ {
+		l.start[i] += l.start[i-1]
+	}
+	fill := slices.Clone(l.start[:n])
+	for i, e := range edges { // best-first, so a node's strongest edge to a neighbour comes first
+		l.adj[fill[e.A]] = int32(i)
+		fill[e.A]++
+		l.adj[fill[e.B]] = int32(i)
+		fill[e.B]++
+	}
+	for i := range l.next {
+		l.next[i] = int32(i)
+	}
+	return l
+}
+
+// sum returns the sum over the cross pairs of the clusters of roots a and
+// b of their strongest edge, scanning the members of the smaller cluster
+// and their edges: with clusters capped, a few dozen edges.
+func (l *linkage) sum(uf *UnionFind, a, b int32) (sum float64) {
+	if uf.size[a] > uf.size[b] {
+		a, b = b, a
+	}
+	for x := a; ; {
+		l.epoch++
+		if l.epoch == math.MaxInt32 { // keep stamps unambiguous
+			clear(l.stamp)
+			l.epoch = 1
+		}
+		for _, i := range l.adj[l.start[x]:l.start[x+1]] {
+			e := l.edges[i]
+			y := e.A ^ e.B ^ x
+			if l.stamp[y] != l.epoch && uf.Find(y) == b {
+				l.stamp[y] = l.epoch
+				sum += e.P
+			}
+		}
+		if x = l.next[x]; x == a {
+			return sum
+		}
+	}
+}
+
+// merge records that root absorbed the cluster of child.
+func (l *linkage) merge(root, child int32) {
+	l.next[root], l.next[child] = l.next[child], l.next[root]
 }

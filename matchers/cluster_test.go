@@ -155,14 +155,25 @@ func clReference(n int, edges []Edge, opts ClusterOptions) []int32 {
 			continue
 		}
 		clash := false
+		linkage := 0.0 // sum over cross pairs of their strongest accepted edge
 		for _, x := range a {
 			for _, y := range b {
 				if opts.OnePerSource && opts.Sources[x] >= 0 && opts.Sources[x] == opts.Sources[y] {
 					clash = true
 				}
+				best := 0.0
+				for _, f := range edges {
+					if f.P >= opts.Threshold && (f.A == x && f.B == y || f.A == y && f.B == x) {
+						best = max(best, f.P)
+					}
+				}
+				linkage += best
 			}
 		}
 		if clash {
+			continue
+		}
+		if opts.MinLinkage > 0 && len(a)*len(b) > 1 && linkage < opts.MinLinkage*float64(len(a)*len(b)) {
 			continue
 		}
 		merged := append(slices.Clone(a), b...)
@@ -187,8 +198,9 @@ func TestClusterMatchesReference(t *testing.T) {
 		}
 		edges := make([]Edge, rng.IntN(3*n))
 		for i := range edges {
-			// Coarse probabilities make ties, which must still be deterministic.
-			edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(10)) / 10}
+			// Coarse probabilities make ties, which must still be
+			// deterministic; eighths add up exactly in any order.
+			edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(9)) / 8}
 		}
 		nSources := 1 + rng.IntN(5)
 		sources := make([]int32, n)
@@ -203,6 +215,7 @@ func TestClusterMatchesReference(t *testing.T) {
 			MaxClusterSize: rng.IntN(6),
 			OnePerSource:   rng.IntN(2) == 0,
 			Sources:        sources,
+			MinLinkage:     float64(rng.IntN(4)) / 4,
 		}
 		want := clReference(n, edges, opts)
 		got := Cluster(n, edges, opts)
@@ -246,7 +259,7 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 	const n = 600
 	edges := make([]Edge, 4000) // past the radix-sort cutoff
 	for i := range edges {
-		edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(50)) / 50}
+		edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(65)) / 64}
 	}
 	sources := make([]int32, n)
 	for i := range sources {
@@ -256,6 +269,7 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 		{Threshold: 0.3, MaxClusterSize: 7},
 		{Threshold: 0.1, OnePerSource: true, Sources: sources},
 		{MaxClusterSize: 20, OnePerSource: true, Sources: sources},
+		{Threshold: 0.3, MaxClusterSize: 50, MinLinkage: 0.5},
 	} {
 		if got, want := Cluster(n, edges, opts), clReference(n, edges, opts); !slices.Equal(got, want) {
 			t.Errorf("%+v: differs from the reference", opts)
@@ -282,5 +296,59 @@ func TestClusterIdentifiersCannotLink(t *testing.T) {
 	want := []int32{0, 0, 2, 2}
 	if !slices.Equal(rep, want) {
 		t.Fatalf("Cluster = %v, want %v", rep, want)
+	}
+}
+
+// TestClusterLinkageStopsChains: a product line (models 10500, 10510, ...)
+// whose neighbours look alike but whose far ends do not must not chain into
+// one cluster, while records that all match each other merge whole.
+func TestClusterLinkageStopsChains(t *testing.T) {
+	// line6: consecutive models 0.6, two apart 0.3, further apart 0.05.
+	var line6 []Edge
+	for i := int32(0); i < 6; i++ {
+		for j := i + 1; j < 6; j++ {
+			p := 0.05
+			switch j - i {
+			case 1:
+				p = 0.6
+			case 2:
+				p = 0.3
+			}
+			line6 = append(line6, Edge{i, j, p})
+		}
+	}
+	all := func(n int32, p float64, except ...Edge) []Edge {
+		var e []Edge
+		for i := int32(0); i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				if !slices.ContainsFunc(except, func(x Edge) bool { return x.A == i && x.B == j }) {
+					e = append(e, Edge{i, j, p})
+				}
+			}
+		}
+		return e
+	}
+	tests := []struct {
+		name       string
+		n          int
+		edges      []Edge
+		minLinkage float64
+		want       []int32
+	}{
+		{"product line chains without linkage", 6, line6, 0, []int32{0, 0, 0, 0, 0, 0}},
+		// 0-1 merges; {0,1}+{2} averages (0.3+0.6)/2 = 0.45, refused; and so on.
+		{"product line stays in pairs", 6, line6, 0.5, []int32{0, 0, 2, 2, 4, 4}},
+		{"a looser bar lets triples form", 6, line6, 0.4, []int32{0, 0, 0, 3, 3, 3}},
+		{"true duplicates merge whole", 4, all(4, 0.9), 0.5, []int32{0, 0, 0, 0}},
+		// {0,1,2}+{3} averages (0+0.9+0.9)/3 = 0.6: one missing pair is tolerated.
+		{"one unscored pair among duplicates", 4, all(4, 0.9, Edge{0, 3, 0}), 0.5, []int32{0, 0, 0, 0}},
+		// A pair is judged by its edge alone, even below the bar.
+		{"a lone pair needs only the threshold", 2, []Edge{{0, 1, 0.3}}, 0.5, []int32{0, 0}},
+	}
+	for _, tt := range tests {
+		opts := ClusterOptions{Threshold: 0.2, MaxClusterSize: 50, MinLinkage: tt.minLinkage}
+		if got := Cluster(tt.n, tt.edges, opts); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

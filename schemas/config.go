@@ -156,6 +156,19 @@ type BlockingRuleConfig struct {
 type ClusteringConfig struct {
 	MaxClusterSize int  `yaml:"max_cluster_size"` // default 50; 0 after defaults means unlimited
 	OnePerSource   bool `yaml:"one_per_source"`   // at most one record per source in a cluster
+	// MinLinkage is the least mean match probability over the cross pairs
+	// of two clusters that may merge (pairs without an accepted edge count
+	// 0), so look-alike records cannot chain a product line into one
+	// cluster; see matchers.ClusterOptions. Default 0.5; 0 turns it off.
+	MinLinkage *float64 `yaml:"min_linkage"`
+}
+
+// Linkage is MinLinkage, or its default when unset (a config built in code).
+func (c ClusteringConfig) Linkage() float64 {
+	if c.MinLinkage == nil {
+		return defaultMinLinkage
+	}
+	return *c.MinLinkage
 }
 
 // SurvivorshipConfig chooses each master field from its cluster's records.
@@ -225,6 +238,10 @@ func (o *RESTOptions) TimeoutDuration() time.Duration {
 	}
 	return 30 * time.Second
 }
+
+// defaultMinLinkage: more likely than not a match, on average over the
+// cross pairs of two clusters.
+const defaultMinLinkage = 0.5
 
 // Defaults not stated inline in applyDefaults.
 var (
@@ -305,6 +322,9 @@ func (c *Config) applyDefaults() {
 	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 20)
 	m.Blocking.Window = cmpOr(m.Blocking.Window, 6)
 	m.Clustering.MaxClusterSize = cmpOr(m.Clustering.MaxClusterSize, 50)
+	if m.Clustering.MinLinkage == nil {
+		m.Clustering.MinLinkage = new(defaultMinLinkage)
+	}
 	if len(c.Survivorship.Default) == 0 {
 		c.Survivorship.Default = slices.Clone(defaultSurvivorship)
 	}
@@ -663,6 +683,9 @@ func (ch *checker) matching(m *MatchingConfig) {
 	ch.nonNegative("matching.blocking.max_block_size", m.Blocking.MaxBlockSize)
 	ch.nonNegative("matching.blocking.window", m.Blocking.Window)
 	ch.nonNegative("matching.clustering.max_cluster_size", m.Clustering.MaxClusterSize)
+	if m.Clustering.MinLinkage != nil {
+		ch.ratio("matching.clustering.min_linkage", *m.Clustering.MinLinkage)
+	}
 }
 
 func (ch *checker) survivorship(s *SurvivorshipConfig) {

@@ -141,7 +141,7 @@ schemas:
 				},
 				MaxBlockSize: 20, Window: 6,
 			},
-			Clustering: ClusteringConfig{MaxClusterSize: 50},
+			Clustering: ClusteringConfig{MaxClusterSize: 50, MinLinkage: new(0.5)},
 		},
 		Survivorship: SurvivorshipConfig{Default: []string{"source_priority", "most_complete", "most_recent"}},
 		Output:       OutputConfig{Compression: "snappy"},
@@ -248,6 +248,39 @@ func TestBlockingDefaultsAreTheRules(t *testing.T) {
 			if rules == "" && r.Rule != matchers.DefaultBlockingRules[i].Rule {
 				t.Errorf("default rules[%d] = %s, want %s", i, r.Rule, matchers.DefaultBlockingRules[i].Rule)
 			}
+		}
+	}
+}
+
+func TestMinLinkage(t *testing.T) {
+	for _, tt := range []struct {
+		set  *float64
+		want float64
+		err  string
+	}{
+		{nil, 0.5, ""},      // on by default
+		{new(0.0), 0, ""},   // 0 turns it off and is not replaced by the default
+		{new(0.7), 0.7, ""}, // kept
+		{new(1.5), 0, "matching.clustering.min_linkage: must be between 0 and 1, got 1.5"},
+	} {
+		c := &Config{
+			Sources:  map[string]SourceConfig{"shop": {Type: "csv", Location: "x.csv", Schema: "s"}},
+			Schemas:  map[string]SchemaConfig{"s": {Fields: map[string]FieldMapping{"a": {To: "id"}, "b": {To: "title"}}}},
+			Matching: MatchingConfig{Clustering: ClusteringConfig{MinLinkage: tt.set}},
+		}
+		err := c.Validate()
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("min_linkage %v: Validate = %v, want %q", *tt.set, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Validate = %v", err)
+		}
+		c.applyDefaults()
+		if got := *c.Matching.Clustering.MinLinkage; got != tt.want {
+			t.Errorf("min_linkage %v: %v after defaults, want %v", tt.set, got, tt.want)
 		}
 	}
 }

@@ -26,6 +26,7 @@ type ClusterOptions struct {
 	Threshold      float64
 	MaxClusterSize int
 	OnePerSource   bool
+	MinLinkage     float64
 	Shards         int // the shard count given to Dedupe
 }
 
@@ -184,6 +185,7 @@ func assign(g *edgeGraph, opts ClusterOptions) []clusterMember {
 	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
 		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
 		OnePerSource: opts.OnePerSource, Sources: sources, Identifiers: idents,
+		MinLinkage: opts.MinLinkage,
 	})
 	// A member's probability is its strongest edge inside its cluster.
 	prob := make([]float64, len(keys))
