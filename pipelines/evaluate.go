@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/linkbeam/linkbeam/matchers"
@@ -186,6 +187,42 @@ func BlockingRecall(pairs []schemas.PairRow, t *Truth) float64 {
 type SweepPoint struct {
 	Threshold float64
 	PairMetrics
+}
+
+// DefaultSweepThresholds are the thresholds evaluate and the evaluation
+// report sweep: 0.01, 0.02, ..., 0.99, fine enough that the best
+// threshold is not an artefact of the grid.
+func DefaultSweepThresholds() []float64 {
+	out := make([]float64, 0, 99)
+	for i := 1; i < 100; i++ {
+		out = append(out, float64(i)/100)
+	}
+	return out
+}
+
+// withThreshold returns thresholds with run added, sorted, without
+// repeats, so that a sweep includes the run's own point.
+func withThreshold(thresholds []float64, run float64) []float64 {
+	out := append(slices.Clone(thresholds), run)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// SweepWithRun sweeps DefaultSweepThresholds and the run's threshold.
+func SweepWithRun(pairs []schemas.PairRow, t *Truth, run float64, opts matchers.ClusterOptions) []SweepPoint {
+	return Sweep(pairs, t, withThreshold(DefaultSweepThresholds(), run), opts)
+}
+
+// BestSweepPoint is the point with the highest F1, the lowest threshold
+// among ties; the zero point for no points.
+func BestSweepPoint(points []SweepPoint) SweepPoint {
+	var best SweepPoint
+	for _, p := range points {
+		if p.F1 > best.F1 {
+			best = p
+		}
+	}
+	return best
 }
 
 // Sweep re-clusters the scored pairs at each threshold with the job's
