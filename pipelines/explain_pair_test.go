@@ -137,8 +137,9 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 	}
 }
 
-// clusteringCorpus is three or more records with the same title, so that
-// every pair is a candidate with the same, high probability.
+// clusteringCorpus is the records keys, all with the same title and model
+// number, so that every pair among them is a candidate with the same, high
+// probability, and two other records.
 func clusteringCorpus(keys ...string) *Corpus {
 	records := []schemas.Product{
 		{Source: "z", SourceID: "1", Title: "Panasonic Lumix S5 II mirrorless camera body"},
@@ -147,7 +148,7 @@ func clusteringCorpus(keys ...string) *Corpus {
 	for _, k := range keys {
 		s, id, _ := strings.Cut(k, ":")
 		records = append(records, schemas.Product{Source: s, SourceID: id,
-			Title: "Sony wireless noise cancelling headphones black", Brand: "Sony"})
+			Title: "Sony WH-1000XM4 Wireless Noise Cancelling Headphones", Brand: "Sony", ModelNumber: "WH1000XM4/B"})
 	}
 	return NewCorpus(records)
 }
