@@ -229,21 +229,26 @@ func BestSweepPoint(points []SweepPoint) SweepPoint {
 // clustering rule and scores the clusters against the truth, so each point
 // is what a run with that threshold would have produced.
 func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matchers.ClusterOptions) []SweepPoint {
+	// Nodes in key order, as the job numbers them: best-first clustering
+	// breaks ties of probability by node, so the order of pairs must not
+	// matter.
 	ids := map[string]int32{}
-	var keys []string
-	node := func(k string) int32 {
-		id, ok := ids[k]
-		if !ok {
-			id = int32(len(keys))
-			ids[k] = id
-			keys = append(keys, k)
-		}
-		return id
+	for _, p := range pairs {
+		ids[schemas.RecordKey(p.LeftSource, p.LeftID)] = 0
+		ids[schemas.RecordKey(p.RightSource, p.RightID)] = 0
+	}
+	keys := make([]string, 0, len(ids))
+	for k := range ids {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		ids[k] = int32(i)
 	}
 	edges := make([]matchers.Edge, 0, len(pairs))
 	for _, p := range pairs {
-		a := node(schemas.RecordKey(p.LeftSource, p.LeftID))
-		b := node(schemas.RecordKey(p.RightSource, p.RightID))
+		a := ids[schemas.RecordKey(p.LeftSource, p.LeftID)]
+		b := ids[schemas.RecordKey(p.RightSource, p.RightID)]
 		edges = append(edges, matchers.Edge{A: a, B: b, P: p.MatchProbability})
 	}
 	srcIDs := map[string]int32{}
