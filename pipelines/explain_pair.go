@@ -434,11 +434,9 @@ func (d *PairDiagnosis) WriteText(w io.Writer) error {
 	}
 
 	fmt.Fprintf(w, "\nblocking keys (max_block_size %d, window %d):\n", d.MaxBlockSize, d.Window)
-	for i := range d.A.Blocking {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", d.A.Blocking[i].Rule, keyList(d.A.Blocking[i].Keys), keyList(d.B.Blocking[i].Keys))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
+	for i := range d.A.Blocking { // one line per record: LSH keys are long
+		fmt.Fprintf(w, "  %s\n    %s: %s\n    %s: %s\n", d.A.Blocking[i].Rule,
+			d.A.Key, keyList(d.A.Blocking[i].Keys), d.B.Key, keyList(d.B.Blocking[i].Keys))
 	}
 	if len(d.Shared) == 0 {
 		fmt.Fprintln(w, "shared keys: none")
