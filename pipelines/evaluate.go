@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/linkbeam/linkbeam/matchers"
@@ -188,25 +189,66 @@ type SweepPoint struct {
 	PairMetrics
 }
 
+// DefaultSweepThresholds are the thresholds evaluate and the evaluation
+// report sweep: 0.01, 0.02, ..., 0.99, fine enough that the best
+// threshold is not an artefact of the grid.
+func DefaultSweepThresholds() []float64 {
+	out := make([]float64, 0, 99)
+	for i := 1; i < 100; i++ {
+		out = append(out, float64(i)/100)
+	}
+	return out
+}
+
+// withThreshold returns thresholds with run added, sorted, without
+// repeats, so that a sweep includes the run's own point.
+func withThreshold(thresholds []float64, run float64) []float64 {
+	out := append(slices.Clone(thresholds), run)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// SweepWithRun sweeps DefaultSweepThresholds and the run's threshold.
+func SweepWithRun(pairs []schemas.PairRow, t *Truth, run float64, opts matchers.ClusterOptions) []SweepPoint {
+	return Sweep(pairs, t, withThreshold(DefaultSweepThresholds(), run), opts)
+}
+
+// BestSweepPoint is the point with the highest F1, the lowest threshold
+// among ties; the zero point for no points.
+func BestSweepPoint(points []SweepPoint) SweepPoint {
+	var best SweepPoint
+	for _, p := range points {
+		if p.F1 > best.F1 {
+			best = p
+		}
+	}
+	return best
+}
+
 // Sweep re-clusters the scored pairs at each threshold with the job's
 // clustering rule and scores the clusters against the truth, so each point
 // is what a run with that threshold would have produced.
 func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matchers.ClusterOptions) []SweepPoint {
+	// Nodes in key order, as the job numbers them: best-first clustering
+	// breaks ties of probability by node, so the order of pairs must not
+	// matter.
 	ids := map[string]int32{}
-	var keys []string
-	node := func(k string) int32 {
-		id, ok := ids[k]
-		if !ok {
-			id = int32(len(keys))
-			ids[k] = id
-			keys = append(keys, k)
-		}
-		return id
+	for _, p := range pairs {
+		ids[schemas.RecordKey(p.LeftSource, p.LeftID)] = 0
+		ids[schemas.RecordKey(p.RightSource, p.RightID)] = 0
+	}
+	keys := make([]string, 0, len(ids))
+	for k := range ids {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		ids[k] = int32(i)
 	}
 	edges := make([]matchers.Edge, 0, len(pairs))
 	for _, p := range pairs {
-		a := node(schemas.RecordKey(p.LeftSource, p.LeftID))
-		b := node(schemas.RecordKey(p.RightSource, p.RightID))
+		a := ids[schemas.RecordKey(p.LeftSource, p.LeftID)]
+		b := ids[schemas.RecordKey(p.RightSource, p.RightID)]
 		edges = append(edges, matchers.Edge{A: a, B: b, P: p.MatchProbability})
 	}
 	srcIDs := map[string]int32{}

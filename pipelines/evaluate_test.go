@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -36,5 +37,28 @@ func TestEvaluateLinks(t *testing.T) {
 	m = EvaluateLinks(links, cross)
 	if m.TruePositives != 2 || m.FalsePositives != 0 || m.FalseNegatives != 1 {
 		t.Errorf("cross-source truth: %v, want tp 2 fp 0 fn 1", m)
+	}
+}
+
+func TestSweepThresholds(t *testing.T) {
+	th := DefaultSweepThresholds()
+	if len(th) != 99 || th[0] != 0.01 || th[49] != 0.5 || th[98] != 0.99 {
+		t.Fatalf("%d thresholds from %v to %v, want 99 from 0.01 to 0.99", len(th), th[0], th[len(th)-1])
+	}
+	for i := 1; i < len(th); i++ {
+		if math.Abs(th[i]-th[i-1]-0.01) > 1e-12 {
+			t.Fatalf("step %v between %v and %v", th[i]-th[i-1], th[i-1], th[i])
+		}
+	}
+	if got := withThreshold(th, 0.5); len(got) != 99 {
+		t.Errorf("the run's threshold 0.5 is already swept: %d thresholds", len(got))
+	}
+	if got := withThreshold(th, 0.555); len(got) != 100 || got[55] != 0.555 || got[54] != 0.55 || got[56] != 0.56 {
+		t.Errorf("0.555 added at %v", got[53:58])
+	}
+	points := []SweepPoint{{Threshold: 0.1, PairMetrics: PairMetrics{F1: 0.5}},
+		{Threshold: 0.2, PairMetrics: PairMetrics{F1: 0.8}}, {Threshold: 0.3, PairMetrics: PairMetrics{F1: 0.8}}}
+	if best := BestSweepPoint(points); best.Threshold != 0.2 {
+		t.Errorf("best of %v: %v, want the lowest threshold with F1 0.8", points, best)
 	}
 }

@@ -22,7 +22,8 @@ import (
 // run scored. It holds the whole input in memory: it suits demo- and
 // benchmark-sized runs, not a production catalogue.
 type Corpus struct {
-	records map[string]*corpusRecord
+	list  []*corpusRecord // in key order, as the job orders a block's members
+	index map[string]int  // record key -> position in list
 }
 
 type corpusRecord struct {
@@ -64,24 +65,33 @@ func NewCorpus(records []schemas.Product) *Corpus {
 	records = NewestPerKey(records)
 	brands := matchers.DefaultBrandIndex()
 	idf := &matchers.IDF{DF: map[string]int32{}}
-	c := &Corpus{records: make(map[string]*corpusRecord, len(records))}
+	c := &Corpus{list: make([]*corpusRecord, len(records)), index: make(map[string]int, len(records))}
 	for i := range records {
 		r := &corpusRecord{product: records[i], prep: transforms.Prepare(&records[i], brands)}
 		idf.Add(r.prep.TitleTokens)
-		c.records[r.product.Key()] = r
+		c.list[i] = r
+		c.index[r.product.Key()] = i
 	}
-	for _, r := range c.records {
+	for _, r := range c.list {
 		r.prep.TFIDF = idf.Vector(r.prep.TitleTokens)
 	}
 	return c
 }
 
 // Len is the number of records in the corpus.
-func (c *Corpus) Len() int { return len(c.records) }
+func (c *Corpus) Len() int { return len(c.list) }
+
+func (c *Corpus) record(key string) (*corpusRecord, bool) {
+	i, ok := c.index[key]
+	if !ok {
+		return nil, false
+	}
+	return c.list[i], true
+}
 
 // Product returns the record with the given key.
 func (c *Corpus) Product(key string) (schemas.Product, bool) {
-	r, ok := c.records[key]
+	r, ok := c.record(key)
 	if !ok {
 		return schemas.Product{}, false
 	}
@@ -117,8 +127,8 @@ func (c *Corpus) ExplainPair(m *matchers.Model, a, b string) (PairExplanation, e
 	if a > b {
 		a, b = b, a
 	}
-	ra, okA := c.records[a]
-	rb, okB := c.records[b]
+	ra, okA := c.record(a)
+	rb, okB := c.record(b)
 	if !okA || !okB {
 		missing := a
 		if okA {

@@ -26,8 +26,8 @@ type ReportInput struct {
 	// listed pairs get their features and a recomputed probability.
 	Corpus *Corpus
 	Model  *matchers.Model
-	// Thresholds are the sweep's; default 0.02, 0.04, ..., 0.98 and the
-	// run's threshold.
+	// Thresholds are the sweep's, to which the run's threshold is added;
+	// default DefaultSweepThresholds.
 	Thresholds []float64
 	// Worst is how many pairs each error table lists; default 15.
 	Worst int
@@ -127,15 +127,6 @@ const (
 	staleTolerance = 1e-6
 )
 
-// DefaultSweepThresholds are 0.02, 0.04, ..., 0.98.
-func DefaultSweepThresholds() []float64 {
-	var out []float64
-	for i := 1; i < 50; i++ {
-		out = append(out, float64(i)/50)
-	}
-	return out
-}
-
 // BuildReport evaluates a run against the truth and lays out the report.
 func BuildReport(in ReportInput) (*Report, error) {
 	if in.Truth == nil {
@@ -229,15 +220,8 @@ func BuildReport(in ReportInput) (*Report, error) {
 		if len(th) == 0 {
 			th = DefaultSweepThresholds()
 		}
-		th = append(append([]float64(nil), th...), in.Threshold)
-		sort.Float64s(th)
-		th = uniqueSorted(th)
-		r.Sweep = Sweep(in.Pairs, in.Truth, th, in.Cluster)
-		for _, p := range r.Sweep {
-			if p.F1 > r.Best.F1 {
-				r.Best = p
-			}
-		}
+		r.Sweep = Sweep(in.Pairs, in.Truth, withThreshold(th, in.Threshold), in.Cluster)
+		r.Best = BestSweepPoint(r.Sweep)
 	}
 	for _, list := range [][]ReportPair{r.FalsePositives, r.MissedScored} {
 		for _, p := range list {
@@ -302,16 +286,6 @@ func byProbability(a, b ReportPair, desc bool) bool {
 		return a.A.Key < b.A.Key
 	}
 	return a.B.Key < b.B.Key
-}
-
-func uniqueSorted(xs []float64) []float64 {
-	out := xs[:0]
-	for i, x := range xs {
-		if i == 0 || x != xs[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // clusterSizes counts masters by member count; sizes beyond the first

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 
 	"github.com/linkbeam/linkbeam/matchers"
@@ -18,7 +20,8 @@ func evaluateCmd(args []string) error {
 	truthPath := fs.String("truth", "", "ground truth: source,source_id,entity_id or two id columns")
 	left := fs.String("left", "", "source of the first id column, for id-pair truth")
 	right := fs.String("right", "", "source of the second id column, for id-pair truth")
-	cfgPath := fs.String("config", "", "the run's config: the clustering rule of the threshold sweep, and the report's records")
+	cfgPath := fs.String("config", "", "the run's config: the clustering rule of the threshold sweep, the report's records and, when the output has no pairs/, "+
+		"the candidate pairs, blocked and scored again in memory from its sources (evaluate takes 0.4 s on Abt-Buy and 20 s on a 100k-record catalogue, 12 s of it the sweep)")
 	reportPath := fs.String("report", "", "also write a self-contained HTML report to this file (with --config: titles and features of the worst pairs)")
 	modelPath := fs.String("model", "", "the match model the run used, for the report; default the config's matching.model")
 	threshold := fs.Float64("threshold", 0, "the run's threshold, if --threshold overrode it; default the config's or the model's")
@@ -57,27 +60,37 @@ func evaluateCmd(args []string) error {
 	}
 	fmt.Printf("pairwise %s\n", pipelines.EvaluateLinks(links, truth))
 
+	th := *threshold
+	if th <= 0 {
+		th = pipelines.MatchThreshold(cfg, model)
+	}
 	pairs, err := pipelines.ReadPairs(ctx, *output)
 	if err != nil {
 		return err
 	}
-	if len(pairs) == 0 {
-		fmt.Println("no pairs/ in the output (set output.write_pairs) : no blocking recall or threshold sweep")
-	} else {
-		fmt.Printf("candidate pairs %d, blocking recall %.4f\n", len(pairs), pipelines.BlockingRecall(pairs, truth))
-		fmt.Println("threshold sweep (clusters rebuilt at each threshold):")
-		for _, p := range pipelines.Sweep(pairs, truth, []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, opts) {
-			fmt.Printf("  %.2f  %s\n", p.Threshold, p.PairMetrics)
+	var corpus *pipelines.Corpus
+	if cfg != nil && (len(pairs) == 0 || *reportPath != "") {
+		if corpus, err = pipelines.LoadCorpus(ctx, cfg, pipelines.LinkedSources(links)); err != nil {
+			return err
 		}
+	}
+	pairsFrom := "pairs/"
+	if len(pairs) == 0 && corpus != nil {
+		if pairs, err = corpus.ScoreCandidates(cfg, model); err != nil {
+			return err
+		}
+		pairsFrom = "recomputed from the config's sources: the output has no pairs/"
+	}
+	if len(pairs) == 0 {
+		fmt.Println("no pairs/ in the output and no --config to recompute them: no blocking recall or threshold sweep")
+	} else {
+		fmt.Printf("candidate pairs %d, blocking recall %.4f (%s)\n", len(pairs), pipelines.BlockingRecall(pairs, truth), pairsFrom)
+		writeSweep(os.Stdout, pipelines.SweepWithRun(pairs, truth, th, opts), th)
 	}
 	if *reportPath == "" {
 		return nil
 	}
 
-	th := *threshold
-	if th <= 0 {
-		th = pipelines.MatchThreshold(cfg, model)
-	}
 	truthText := *truthPath
 	if *left != "" {
 		truthText += fmt.Sprintf(" (%s, %s)", *left, *right)
@@ -94,12 +107,9 @@ func evaluateCmd(args []string) error {
 	}
 	in := pipelines.ReportInput{Links: links, Pairs: pairs, Truth: truth, Threshold: th, Cluster: opts,
 		About: []pipelines.Fact{{Label: "output", Value: *output}, {Label: "truth", Value: truthText},
-			{Label: "config", Value: *cfgPath}, {Label: "model", Value: modelText}}}
-	if cfg != nil {
-		if in.Corpus, err = pipelines.LoadCorpus(ctx, cfg, pipelines.LinkedSources(links)); err != nil {
-			return err
-		}
-		in.Model = model
+			{Label: "config", Value: *cfgPath}, {Label: "model", Value: modelText}, {Label: "scored pairs", Value: pairsFrom}}}
+	if corpus != nil {
+		in.Corpus, in.Model = corpus, model
 	}
 	report, err := pipelines.BuildReport(in)
 	if err != nil {
@@ -118,4 +128,22 @@ func evaluateCmd(args []string) error {
 	}
 	fmt.Printf("report: %s\n", *reportPath)
 	return nil
+}
+
+// writeSweep prints the best point and the run's point of a threshold
+// sweep in 0.01 steps, then every fifth step: all 99 would bury them.
+func writeSweep(w io.Writer, points []pipelines.SweepPoint, run float64) {
+	best := pipelines.BestSweepPoint(points)
+	fmt.Fprintln(w, "threshold sweep, clusters rebuilt at each threshold (0.01 steps; every 0.05 shown):")
+	fmt.Fprintf(w, "  best %.2f  %s\n", best.Threshold, best.PairMetrics)
+	for _, p := range points {
+		if p.Threshold == run {
+			fmt.Fprintf(w, "  run  %.2f  %s\n", p.Threshold, p.PairMetrics)
+		}
+	}
+	for _, p := range points {
+		if h := math.Round(p.Threshold * 100); math.Abs(h-p.Threshold*100) < 1e-6 && int(h)%5 == 0 {
+			fmt.Fprintf(w, "       %.2f  %s\n", p.Threshold, p.PairMetrics)
+		}
+	}
 }

@@ -7,6 +7,7 @@
 //	linkbeam train    --config FILE --pairs FILE --out model.json
 //	linkbeam evaluate --output DIR --truth FILE [--config FILE --report report.html]
 //	linkbeam explain  --config FILE --output DIR --record SOURCE:ID [--model FILE]
+//	linkbeam explain  --config FILE --output DIR --pair SOURCE:ID SOURCE:ID [--model FILE]
 //	linkbeam generate --records N --seed S --out DIR
 //
 // Beam flags (--runner, --endpoint, --environment_type, Dataflow's
@@ -31,7 +32,7 @@ var commands = []command{
 	{"validate", "check a job config and report every problem", validateCmd},
 	{"train", "train a match model on labelled pairs", trainCmd},
 	{"evaluate", "score a run's clusters against ground truth", evaluateCmd},
-	{"explain", "show why a record is in its master, feature by feature", explainCmd},
+	{"explain", "show why a record is in its master, or which stage decided a pair", explainCmd},
 	{"generate", "write a synthetic product catalogue with ground truth", generateCmd},
 }
 
