@@ -296,6 +296,12 @@ type EMOptions struct {
 	Pseudocount float64
 	// InitialLambda is the share of matches EM starts from; default 0.1.
 	InitialLambda float64
+	// CandidateU re-estimates u by EM as well, from the candidate pairs
+	// EM believes are non-matches, starting from the given u. Blocking
+	// keeps only similar pairs, so its non-matches look far more alike
+	// than random pairs: with u fixed from random pairs EM takes nearly
+	// every candidate pair for a match.
+	CandidateU    bool
 	MaxIterations int     // default 100
 	Tolerance     float64 // stop when no m nor λ moves more than this; default 1e-6
 }
@@ -381,6 +387,7 @@ func EstimateM(cs []Comparison, u [][]float64, candidates *LevelCounts, opts EMO
 		normalise(fs.M[c])
 	}
 	posterior := make([]float64, len(candidates.Patterns))
+	nonMatch := make([]float64, len(candidates.Patterns))
 	total := candidates.Total()
 	for fs.Iterations < opts.MaxIterations && !fs.Converged {
 		fs.Iterations++
@@ -390,15 +397,22 @@ func EstimateM(cs []Comparison, u [][]float64, candidates *LevelCounts, opts EMO
 			matches += posterior[p] * candidates.Counts[p]
 		}
 		m := levelShares(cs, candidates, posterior, opts.Pseudocount)
+		u := fs.U
+		if opts.CandidateU {
+			for p := range nonMatch {
+				nonMatch[p] = 1 - posterior[p]
+			}
+			u = levelShares(cs, candidates, nonMatch, opts.Pseudocount)
+		}
 		// A Beta(1,1) prior keeps λ off 0 and 1.
 		lambda := (matches + 1) / (total + 2)
 		moved := math.Abs(lambda - fs.Lambda)
 		for c := range m {
 			for l := range m[c] {
-				moved = max(moved, math.Abs(m[c][l]-fs.M[c][l]))
+				moved = max(moved, math.Abs(m[c][l]-fs.M[c][l]), math.Abs(u[c][l]-fs.U[c][l]))
 			}
 		}
-		fs.M, fs.Lambda = m, lambda
+		fs.M, fs.U, fs.Lambda = m, u, lambda
 		fs.Converged = moved < opts.Tolerance
 	}
 	return fs, nil
