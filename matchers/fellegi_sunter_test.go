@@ -276,3 +276,32 @@ func TestEMEmptyLevelHasFiniteWeight(t *testing.T) {
 		t.Fatalf("weight of the empty level a=else %v, want finite and strongly negative", w)
 	}
 }
+
+// TestEMCandidateURecoversBothSides: with CandidateU, EM started from a
+// rough u (halfway to uniform) recovers the true u as well as m.
+func TestEMCandidateURecoversBothSides(t *testing.T) {
+	cs := []Comparison{threeLevels("a"), threeLevels("b"), threeLevels("c"), threeLevels("d")}
+	m := [][]float64{{0.7, 0.2, 0.1}, {0.6, 0.3, 0.1}, {0.5, 0.4, 0.1}, {0.8, 0.1, 0.1}}
+	u := [][]float64{{0.05, 0.15, 0.8}, {0.1, 0.2, 0.7}, {0.02, 0.08, 0.9}, {0.2, 0.3, 0.5}}
+	rough := make([][]float64, len(u))
+	for c := range u {
+		for _, x := range u[c] {
+			rough[c] = append(rough[c], (x+1.0/3)/2)
+		}
+	}
+	candidates := mixture(cs, 0.2, m, u, 1e6)
+	fs, err := EstimateM(cs, rough, candidates, EMOptions{CandidateU: true, Pseudocount: 1e-9, Tolerance: 1e-10, MaxIterations: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(fs.Lambda-0.2) > 1e-3 {
+		t.Errorf("λ %v, want 0.2 (%d iterations)", fs.Lambda, fs.Iterations)
+	}
+	for c := range m {
+		for l := range m[c] {
+			if math.Abs(fs.M[c][l]-m[c][l]) > 1e-3 || math.Abs(fs.U[c][l]-u[c][l]) > 1e-3 {
+				t.Errorf("level %d/%d: m %v u %v, want %v %v", c, l, fs.M[c][l], fs.U[c][l], m[c][l], u[c][l])
+			}
+		}
+	}
+}
