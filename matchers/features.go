@@ -389,8 +389,9 @@ type FeatureSet struct {
 	fns []func(a, b *Prepared) float64
 }
 
-// NewFeatureSet resolves feature names; unknown names are an error that
-// lists the known ones.
+// NewFeatureSet resolves feature names, those of Features and the level
+// indicators of Comparisons; unknown names are an error that lists the
+// known ones.
 func NewFeatureSet(names []string) (*FeatureSet, error) {
 	byName := map[string]func(a, b *Prepared) float64{}
 	for _, f := range Features {
@@ -400,6 +401,9 @@ func NewFeatureSet(names []string) (*FeatureSet, error) {
 	var unknown []string
 	for _, n := range names {
 		fn, ok := byName[n]
+		if !ok { // "comparison=level": a level indicator of Comparisons
+			fn, ok = levelIndicator(n, byName)
+		}
 		if !ok {
 			unknown = append(unknown, n)
 			continue

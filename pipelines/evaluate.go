@@ -189,6 +189,12 @@ type SweepPoint struct {
 	PairMetrics
 }
 
+// ClusterOptions are the clustering rule of a config, for rebuilding its
+// clusters in memory (sweeps, calibration, explanations) as the job does.
+func ClusterOptions(c schemas.ClusteringConfig) matchers.ClusterOptions {
+	return matchers.ClusterOptions{MaxClusterSize: c.MaxClusterSize, OnePerSource: c.OnePerSource, MinLinkage: c.Linkage()}
+}
+
 // DefaultSweepThresholds are the thresholds evaluate and the evaluation
 // report sweep: 0.01, 0.02, ..., 0.99, fine enough that the best
 // threshold is not an artefact of the grid.

@@ -42,6 +42,7 @@ const (
 	RefusedOnePerSource   = "one_per_source"
 	RefusedMaxClusterSize = "max_cluster_size"
 	RefusedGTIN           = "GTIN conflict"
+	RefusedLinkage        = "min_linkage"
 )
 
 // RuleKeys are the blocking keys one rule gives a record.
@@ -368,8 +369,9 @@ func replayRefusal(nodes []string, edges []matchers.Edge, c *Corpus, a, b int32,
 			idents[i], gtins[i] = gtinIDs[g], g
 		}
 	}
-	rep := matchers.Cluster(len(nodes), before, matchers.ClusterOptions{Threshold: 0,
-		MaxClusterSize: cc.MaxClusterSize, OnePerSource: cc.OnePerSource, Sources: sources, Identifiers: idents})
+	opts := ClusterOptions(cc)
+	opts.Sources, opts.Identifiers = sources, idents
+	rep := matchers.Cluster(len(nodes), before, opts)
 	type side struct {
 		size    int
 		sources map[string]bool
@@ -406,6 +408,10 @@ func replayRefusal(nodes []string, edges []matchers.Edge, c *Corpus, a, b int32,
 	}
 	if g0, g1 := sides[0].gtin, sides[1].gtin; g0 != "" && g1 != "" && g0 != g1 {
 		return RefusedGTIN, fmt.Sprintf("the clusters carry GTINs %s and %s", g0, g1)
+	}
+	if opts.MinLinkage > 0 && sides[0].size+sides[1].size > 2 {
+		return RefusedLinkage, fmt.Sprintf("clusters of %d and %d records when the pair came up: their mean probability over all cross pairs (unscored pairs count 0) is below min_linkage %.2f",
+			sides[0].size, sides[1].size, opts.MinLinkage)
 	}
 	return "", "replaying clustering here finds no rule that refuses them: the run used other records, another model or another threshold"
 }

@@ -51,8 +51,7 @@ func evaluateCmd(args []string) error {
 		if cfg, model, err = pipelines.Prepare(ctx, *cfgPath, *modelPath); err != nil {
 			return err
 		}
-		opts.MaxClusterSize = cfg.Matching.Clustering.MaxClusterSize
-		opts.OnePerSource = cfg.Matching.Clustering.OnePerSource
+		opts = pipelines.ClusterOptions(cfg.Matching.Clustering)
 	}
 	links, err := pipelines.ReadLinks(ctx, *output)
 	if err != nil {

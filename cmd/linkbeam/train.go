@@ -22,7 +22,7 @@ func trainCmd(args []string) error {
 	out := fs.String("out", "", "where to write model.json")
 	features := fs.String("features", "", "comma-separated features; default: the default model's")
 	holdout := fs.Float64("holdout", 0.3, "share of each dataset's pairs held out for the pairwise figures")
-	seed := fs.Uint64("seed", 1, "seed of the holdout split")
+	seed := fs.Uint64("seed", 1, "seed of the holdout split, or of the random pairs with --unsupervised")
 	trainedOn := fs.String("trained-on", "", "description of the training data, stored in the model")
 	truthSample := fs.Float64("truth-sample", 1, "share of each catalogue's labelled candidate pairs to fit on (all of them calibrate the threshold)")
 	truthPath := fs.String("truth", "", "truth over --config's sources: train on the candidate pairs its blocking produces (same as --catalogue CONFIG,TRUTH)")
@@ -30,8 +30,18 @@ func trainCmd(args []string) error {
 	fs.Func("catalogue", "CONFIG,TRUTH[,LEFT,RIGHT]: a labelled catalogue to train on, its candidate pairs labelled by the truth (repeatable)", appendCatalogue(&catalogues))
 	fs.Func("held-out", "CONFIG,TRUTH[,LEFT,RIGHT]: a catalogue the final model is scored on end to end, never trained on (repeatable)", appendCatalogue(&heldOut))
 	leaveOneOut := fs.Bool("leave-one-out", false, "first train on every dataset but one and score the one left out, for each in turn")
+	unsupervised := fs.Bool("unsupervised", false, "no labels: estimate a Fellegi-Sunter model (u from random pairs, m by EM over the candidate pairs) from the records of --config")
+	randomPairs := fs.Int("random-pairs", 1_000_000, "with --unsupervised: record pairs drawn at random (with --seed) to estimate u")
+	candidateU := fs.Bool("candidate-u", false, "with --unsupervised: re-estimate u by EM over the candidate pairs too, not only from random pairs")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *unsupervised {
+		if *pairsFlag != "" || *truthPath != "" || len(catalogues) > 0 || *cfgPath == "" || *out == "" {
+			return errors.New("--unsupervised needs --config and --out, and takes no --pairs, --truth or --catalogue")
+		}
+		return trainUnsupervised(context.Background(), *cfgPath, *out, *trainedOn,
+			pipelines.UnsupervisedOptions{RandomPairs: *randomPairs, Seed: *seed, EM: matchers.EMOptions{CandidateU: *candidateU}})
 	}
 	if *truthPath != "" {
 		if *cfgPath == "" {
@@ -123,6 +133,33 @@ func trainCmd(args []string) error {
 		}
 	}
 	return writeModel(*out, res.Model)
+}
+
+// trainUnsupervised fits a Fellegi-Sunter model on the records of the
+// config's sources, blocked with its blocking rules, and writes it.
+func trainUnsupervised(ctx context.Context, cfgPath, out, trainedOn string, opts pipelines.UnsupervisedOptions) error {
+	cfg, err := schemas.Load(cfgPath)
+	if err != nil {
+		return err
+	}
+	var all []schemas.Product
+	for _, name := range cfg.SourceNames() {
+		ps, _, err := pipelines.LoadRecords(ctx, cfg, name)
+		if err != nil {
+			return err
+		}
+		all = append(all, ps...)
+	}
+	opts.TrainedOn = trainedOn
+	if opts.TrainedOn == "" {
+		opts.TrainedOn = "unsupervised (Fellegi-Sunter EM, no labels) on the records of " + cfgPath
+	}
+	res, err := pipelines.TrainUnsupervised(all, cfg.Matching.Blocking, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Println(res)
+	return writeModel(out, res.Model)
 }
 
 // catalogueSpec is a --catalogue or --held-out value.
