@@ -4,7 +4,7 @@ BIN      := bin/linkbeam
 GOFLAGS  ?=
 LDFLAGS  := -s -w
 
-.PHONY: all build demo test test-direct test-report test-portable worker template bq-smoke vet bench bench-go fuzz eval-abt-buy clean
+.PHONY: all build demo test test-direct test-report test-portable worker template bq-smoke vet bench bench-go fuzz eval-abt-buy model clean
 
 all: build
 
@@ -70,6 +70,13 @@ test-portable:
 bq-smoke:
 	@test -n "$(PROJECT)" && test -n "$(DATASET)" && test -n "$(STAGING)" || { echo 'usage: make bq-smoke PROJECT=p DATASET=d STAGING=gs://bucket/prefix [LOCATION=EU]'; exit 2; }
 	LINKBEAM_BQ_SMOKE=$(PROJECT).$(DATASET) LINKBEAM_BQ_STAGING=$(STAGING) LINKBEAM_BQ_LOCATION=$(LOCATION) $(GO) test -count=1 -v -run '^TestBigQuerySmoke$$' ./pipelines/
+
+# Retrain the shipped model and print its leave-one-dataset-out and
+# held-out figures (README, "Matching quality"). MODEL_OUT=/tmp/m.json to
+# train without replacing it.
+MODEL_OUT ?= matchers/default_model.json
+model: build
+	scripts/train-model.sh $(MODEL_OUT)
 
 ABT_BUY ?= ../shared/datasets/Abt-Buy
 eval-abt-buy: build

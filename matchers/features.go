@@ -82,6 +82,13 @@ var Features = []Feature{
 			}
 			return PriceRatio(a.Price, b.Price)
 		}},
+	{"price_mismatch", "1 - cheaper / dearer price when both are known in one currency, else 0: with price_ratio, a missing price argues neither way", -1,
+		func(a, b *Prepared) float64 {
+			if !comparablePrices(a, b) {
+				return 0
+			}
+			return 1 - PriceRatio(a.Price, b.Price)
+		}},
 	{"price_known", "1 when both prices are known in one currency", 0,
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
 }

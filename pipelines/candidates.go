@@ -99,25 +99,25 @@ func (ix *blockIndex) pairs() [][2]int {
 	return out
 }
 
-// LabelCandidates labels the candidate pairs of records with a truth.
-// Pairs the truth cannot judge are left out: a record it does not mention
-// (entity truth), or two records of one source when the truth lists
-// matching id pairs across two sources.
-func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, t *Truth) ([]LabelledPair, error) {
-	pairs, err := CandidatePairs(records, cfg)
+// LabelCandidates labels the candidate pairs of records with a truth and
+// reports which labels the truth vouches for: not a pair with a record
+// the truth does not mention (entity truth), nor two records of one source
+// when the truth lists matching id pairs across two sources. Those are
+// labelled non-matches; they stay, since the job scores and clusters them
+// too.
+func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, t *Truth) (pairs []LabelledPair, judged []bool, err error) {
+	idx, err := CandidatePairs(records, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]LabelledPair, 0, len(pairs))
-	for _, p := range pairs {
+	pairs, judged = make([]LabelledPair, len(idx)), make([]bool, len(idx))
+	for n, p := range idx {
 		a, b := records[p[0]], records[p[1]]
 		ka, kb := a.Key(), b.Key()
-		if !t.counts(ka, kb) || t.CrossSources[0] == "" && (!t.Records[ka] || !t.Records[kb]) {
-			continue
-		}
-		out = append(out, LabelledPair{A: a, B: b, Match: t.Pairs[orderedPair(ka, kb)]})
+		judged[n] = t.counts(ka, kb) && (t.CrossSources[0] != "" || t.Records[ka] && t.Records[kb])
+		pairs[n] = LabelledPair{A: a, B: b, Match: judged[n] && t.Pairs[orderedPair(ka, kb)]}
 	}
-	return out, nil
+	return pairs, judged, nil
 }
 
 // NewestPerKey keeps the newest version of each record, as Dedupe does,

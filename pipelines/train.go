@@ -446,9 +446,9 @@ func (r TrainResult) String() string {
 
 // LoadCatalogue reads a config's sources, blocks them as the job would
 // and labels the candidate pairs with a truth file (ReadTruth's forms;
-// left and right name the sources of an id-pair truth). Every labelled
-// candidate pair calibrates; every step-th, for sample = 1/step, is fitted
-// on.
+// left and right name the sources of an id-pair truth). Every candidate
+// pair calibrates, clustered as the job clusters them; every step-th of
+// those the truth judges, for sample = 1/step, is fitted on.
 func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right string, sample float64) (Dataset, error) {
 	cfg, err := schemas.Load(cfgPath)
 	if err != nil {
@@ -471,7 +471,7 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 		}
 		all = append(all, ps...)
 	}
-	pairs, err := LabelCandidates(NewestPerKey(all), cfg.Matching.Blocking, truth)
+	pairs, judged, err := LabelCandidates(NewestPerKey(all), cfg.Matching.Blocking, truth)
 	if err != nil {
 		return Dataset{}, err
 	}
@@ -480,8 +480,14 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 		step = int(math.Round(1 / sample))
 	}
 	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: ClusterOptions(cfg.Matching.Clustering)}}
-	for i := 0; i < len(pairs); i += step {
-		d.Pairs = append(d.Pairs, pairs[i])
+	n := 0
+	for i, p := range pairs {
+		if judged[i] {
+			if n%step == 0 {
+				d.Pairs = append(d.Pairs, p)
+			}
+			n++
+		}
 	}
 	return d, nil
 }

@@ -154,8 +154,14 @@ type BlockingRuleConfig struct {
 
 // ClusteringConfig bounds clusters.
 type ClusteringConfig struct {
-	MaxClusterSize int  `yaml:"max_cluster_size"` // default 50; 0 after defaults means unlimited
-	OnePerSource   bool `yaml:"one_per_source"`   // at most one record per source in a cluster
+	MaxClusterSize int `yaml:"max_cluster_size"` // default 50; 0 after defaults means unlimited
+	// OnePerSource keeps at most one record per source in a cluster: the
+	// config's one_per_source when written, else on for a config of
+	// exactly two sources (linking two catalogues, each of which lists a
+	// product once, where a look-alike inside one source would otherwise
+	// chain in) and off for one or three and more (deduplicating feeds).
+	OnePerSource    bool  `yaml:"-"`
+	OnePerSourceSet *bool `yaml:"one_per_source"`
 	// MinLinkage is the least mean match probability over the cross pairs
 	// of two clusters that may merge (pairs without an accepted edge count
 	// 0), so look-alike records cannot chain a product line into one
@@ -322,6 +328,10 @@ func (c *Config) applyDefaults() {
 	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 20)
 	m.Blocking.Window = cmpOr(m.Blocking.Window, 6)
 	m.Clustering.MaxClusterSize = cmpOr(m.Clustering.MaxClusterSize, 50)
+	m.Clustering.OnePerSource = len(c.Sources) == 2
+	if set := m.Clustering.OnePerSourceSet; set != nil {
+		m.Clustering.OnePerSource = *set
+	}
 	if m.Clustering.MinLinkage == nil {
 		m.Clustering.MinLinkage = new(defaultMinLinkage)
 	}

@@ -284,3 +284,30 @@ func TestMinLinkage(t *testing.T) {
 		}
 	}
 }
+
+// TestOnePerSourceDefault: two sources link two catalogues, one record of
+// each per product; other counts dedupe feeds; a written value wins.
+func TestOnePerSourceDefault(t *testing.T) {
+	for _, tt := range []struct {
+		sources, setting string
+		want             bool
+	}{
+		{"a: {type: csv, location: a.csv, schema: s}", "", false},
+		{"a: {type: csv, location: a.csv, schema: s}, b: {type: csv, location: b.csv, schema: s}", "", true},
+		{"a: {type: csv, location: a.csv, schema: s}, b: {type: csv, location: b.csv, schema: s}", "false", false},
+		{"a: {type: csv, location: a.csv, schema: s}, b: {type: csv, location: b.csv, schema: s}, c: {type: csv, location: c.csv, schema: s}", "", false},
+		{"a: {type: csv, location: a.csv, schema: s}, b: {type: csv, location: b.csv, schema: s}, c: {type: csv, location: c.csv, schema: s}", "true", true},
+	} {
+		src := "sources: {" + tt.sources + "}\nschemas: {s: {fields: {sku: id, name: title}}}\n"
+		if tt.setting != "" {
+			src += "matching: {clustering: {one_per_source: " + tt.setting + "}}\n"
+		}
+		c, err := Parse([]byte(src), "job.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Matching.Clustering.OnePerSource; got != tt.want {
+			t.Errorf("sources {%s}, one_per_source %q: %v, want %v", tt.sources, tt.setting, got, tt.want)
+		}
+	}
+}
