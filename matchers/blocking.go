@@ -542,15 +542,32 @@ var ErrUnknownBlockingRule = errors.New("unknown blocking rule")
 // ErrBlockingRuleParam is wrapped by ParseBlockingRule for a bad parameter.
 var ErrBlockingRuleParam = errors.New("bad blocking rule parameter")
 
+// BlockingParamError is one bad parameter of a blocking rule spec. Param
+// names it as in config (tokens, bands, rows, min_len) so a config checker
+// can point at the key; it is empty when the problem spans several.
+type BlockingParamError struct {
+	Rule, Param, Problem string
+}
+
+func (e *BlockingParamError) Error() string {
+	what := e.Problem
+	if e.Param != "" {
+		what = e.Param + " " + what
+	}
+	return fmt.Sprintf("blocking rule %q: %v: %s", e.Rule, ErrBlockingRuleParam, what)
+}
+
+func (e *BlockingParamError) Unwrap() error { return ErrBlockingRuleParam }
+
 // ParseBlockingRule builds the rule spec declares. All problems of the spec
 // are reported together (errors.Join), each wrapping ErrUnknownBlockingRule
-// or ErrBlockingRuleParam. TitleLSHRule gets Seed 0: the seed only needs to
-// be fixed, and keeping it out of config keeps keys stable between runs.
+// or ErrBlockingRuleParam (as a *BlockingParamError). TitleLSHRule gets
+// Seed 0: the seed only needs to be fixed, and keeping it out of config
+// keeps keys stable between runs.
 func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("blocking rule %q: %w: "+format,
-			append([]any{spec.Rule, ErrBlockingRuleParam}, args...)...))
+	bad := func(param, format string, args ...any) {
+		errs = append(errs, &BlockingParamError{Rule: spec.Rule, Param: param, Problem: fmt.Sprintf(format, args...)})
 	}
 	// uses lists the parameters each rule reads; the others must be zero.
 	params := []struct {
@@ -576,7 +593,7 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 	case "title_lsh", "title_words_lsh":
 		lsh := TitleLSHRule{Bands: spec.Bands, Rows: spec.Rows, Words: spec.Rule == "title_words_lsh"}
 		if b, r := lsh.dims(); b > maxLSHHashes || r > maxLSHHashes || b*r > maxLSHHashes {
-			bad("bands*rows = %d*%d exceeds %d hash functions", b, r, maxLSHHashes)
+			bad("", "bands*rows = %d*%d exceeds %d hash functions", b, r, maxLSHHashes)
 		}
 		rule = lsh
 	default:
@@ -586,9 +603,9 @@ func ParseBlockingRule(spec BlockingRuleSpec) (BlockingRule, error) {
 	for _, p := range params {
 		switch {
 		case p.v < 0:
-			bad("%s must not be negative, got %d", p.name, p.v)
+			bad(p.name, "must not be negative, got %d", p.v)
 		case p.v != 0 && !p.uses:
-			bad("%s does not apply to this rule", p.name)
+			bad(p.name, "does not apply to this rule")
 		}
 	}
 	if len(errs) > 0 {

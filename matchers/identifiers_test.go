@@ -2,6 +2,7 @@ package matchers
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,7 +11,23 @@ import (
 )
 
 // abtBuy loads the Abt-Buy benchmark from $LINKBEAM_DATASETS (default
-// ../shared/datasets beside the repository) or skips the test.
+// ../shared/datasets beside the repository); without it the test skips,
+// or fails under CI (see datasetMissing).
+// datasetMissing ends a test whose public dataset is absent: it skips on a
+// developer's machine, but fails when $CI is set, so CI cannot pass
+// without running the tests on real data.
+func datasetMissing(t testing.TB, name string, err error) {
+	t.Helper()
+	msg := fmt.Sprintf("%s not available (%v): put the Leipzig benchmark files "+
+		"(https://dbs.uni-leipzig.de/research/projects/benchmark-datasets-for-entity-resolution) in "+
+		"../shared/datasets/%s beside the repository, or set LINKBEAM_DATASETS to their parent directory", name, err, name)
+	if ci := os.Getenv("CI"); ci != "" && ci != "false" {
+		t.Fatal(msg + "; CI is set, so this fails instead of skipping")
+	} else {
+		t.Skip(msg)
+	}
+}
+
 func abtBuy(t testing.TB) (abt, buy map[string][]string, pairs [][2]string) {
 	t.Helper()
 	root := os.Getenv("LINKBEAM_DATASETS")
@@ -21,7 +38,7 @@ func abtBuy(t testing.TB) (abt, buy map[string][]string, pairs [][2]string) {
 	read := func(name string) [][]string {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			t.Skipf("Abt-Buy not available: %v", err)
+			datasetMissing(t, "Abt-Buy", err)
 		}
 		rows, err := csv.NewReader(strings.NewReader(DecodeLatin1(b))).ReadAll()
 		if err != nil {
@@ -297,4 +314,29 @@ func FuzzExtractModelNumbers(f *testing.F) {
 			t.Fatalf("ExtractGTIN(%q) = %q is not normalised", title, g)
 		}
 	})
+}
+
+// endRecorder records how datasetMissing ends a test.
+type endRecorder struct {
+	testing.TB
+	failed, skipped bool
+}
+
+func (r *endRecorder) Helper()      {}
+func (r *endRecorder) Fatal(...any) { r.failed = true }
+func (r *endRecorder) Skip(...any)  { r.skipped = true }
+func (r *endRecorder) Name() string { return "recorder" }
+
+func TestDatasetMissingFailsUnderCI(t *testing.T) {
+	for _, tc := range []struct {
+		ci         string
+		wantFailed bool
+	}{{"true", true}, {"1", true}, {"", false}, {"false", false}} {
+		t.Setenv("CI", tc.ci)
+		r := &endRecorder{TB: t}
+		datasetMissing(r, "Abt-Buy", os.ErrNotExist)
+		if r.failed != tc.wantFailed || r.skipped == tc.wantFailed {
+			t.Errorf("CI=%q: failed %v, skipped %v; want failed %v", tc.ci, r.failed, r.skipped, tc.wantFailed)
+		}
+	}
 }

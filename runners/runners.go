@@ -8,11 +8,9 @@
 // (see runners/README.md for where each comes from); this package only reads
 // their values. It holds no pipeline logic.
 //
-// Use from the CLI, after flag.CommandLine.Parse and before submission:
-//
-//	if err := runners.Validate(runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine)); err != nil {
-//		return err
-//	}
+// `linkbeam run` and `linkbeam validate` call Validate and Warnings after
+// flag.CommandLine.Parse and before loading the config (checkRunner in
+// cmd/linkbeam/run.go).
 package runners
 
 import (

@@ -675,6 +675,18 @@ func mapsTo(fields map[string]FieldMapping, to string) bool {
 	return false
 }
 
+// splitJoined returns the errors an errors.Join holds, err itself when it
+// is a single error, and none for nil.
+func splitJoined(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
+}
+
 func (ch *checker) matching(m *MatchingConfig) {
 	ch.ratio("matching.threshold", m.Threshold)
 	for i, r := range m.Blocking.Rules {
@@ -684,11 +696,19 @@ func (ch *checker) matching(m *MatchingConfig) {
 			ch.missing(rp, "rule", "")
 		case !slices.Contains(blockingRules, r.Rule):
 			ch.errorf(rp, "unknown blocking rule %q (want %s)", r.Rule, oneOf(blockingRules))
+		default:
+			// The run builds its rules with this same call (transforms.BlockingRules),
+			// so a config that validates cannot fail there.
+			_, err := matchers.ParseBlockingRule(matchers.BlockingRuleSpec{
+				Rule: r.Rule, Tokens: r.Tokens, Bands: r.Bands, Rows: r.Rows, MinLen: r.MinLen})
+			for _, e := range splitJoined(err) {
+				if pe, ok := e.(*matchers.BlockingParamError); ok && pe.Param != "" {
+					ch.errorf(rp+"."+pe.Param, "%s", pe.Problem)
+				} else {
+					ch.errorf(rp, "%v", e)
+				}
+			}
 		}
-		ch.nonNegative(rp+".tokens", r.Tokens)
-		ch.nonNegative(rp+".bands", r.Bands)
-		ch.nonNegative(rp+".rows", r.Rows)
-		ch.nonNegative(rp+".min_len", r.MinLen)
 	}
 	ch.nonNegative("matching.blocking.max_block_size", m.Blocking.MaxBlockSize)
 	ch.nonNegative("matching.blocking.window", m.Blocking.Window)

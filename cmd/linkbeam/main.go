@@ -3,7 +3,7 @@
 // duplicates within and across sources, and writes master records.
 //
 //	linkbeam run      --config FILE --output DIR [--model FILE] [--threshold P] [Beam flags]
-//	linkbeam validate --config FILE
+//	linkbeam validate --config FILE [run's flags, Beam flags]
 //	linkbeam train    --config FILE --pairs FILE --out model.json
 //	linkbeam evaluate --output DIR --truth FILE [--config FILE --report report.html]
 //	linkbeam explain  --config FILE --output DIR --record SOURCE:ID [--model FILE]

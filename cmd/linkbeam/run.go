@@ -49,6 +49,10 @@ func runCmd(args []string) error {
 	if *configFlag == "" || *outputFlag == "" {
 		return errors.New("--config and --output are required")
 	}
+	runner, runnerFlags, err := checkRunner(flag.CommandLine)
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
 	cfg, model, err := pipelines.Prepare(ctx, *configFlag, *modelFlag)
 	if err != nil {
@@ -62,7 +66,6 @@ func runCmd(args []string) error {
 		RunID:  time.Now().UTC().Format("20060102T150405.000000000"),
 		Model:  model,
 	}
-	runner, runnerFlags := runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine)
 	embedded := runners.Embedded(runner, runnerFlags)
 	opts.BlockShards = *blockShards
 	if opts.BlockShards == 0 && embedded {
@@ -151,15 +154,35 @@ func writeHeapProfile(path string) error {
 	return f.Close()
 }
 
+// validateCmd takes run's command line, so the exact flags of a launch
+// can be checked: the config and the runner flags, without building or
+// submitting anything.
 func validateCmd(args []string) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	cfgPath := fs.String("config", "", "job config (YAML)")
-	if err := fs.Parse(args); err != nil {
+	if err := flag.CommandLine.Parse(args); err != nil {
 		return err
 	}
-	if _, err := schemas.Load(*cfgPath); err != nil {
-		return err
+	if *configFlag == "" {
+		return errors.New("--config is required")
 	}
-	fmt.Printf("%s: ok\n", *cfgPath)
+	_, _, runnerErr := checkRunner(flag.CommandLine)
+	if _, err := schemas.Load(*configFlag); err != nil || runnerErr != nil {
+		return errors.Join(err, runnerErr)
+	}
+	fmt.Printf("%s: ok\n", *configFlag)
 	return nil
+}
+
+// checkRunner checks the runner flags on fs before anything is built or
+// submitted (the SDK would report some late, exit on an unknown runner,
+// or panic), failing on every problem at once and printing advice that
+// does not block to stderr.
+func checkRunner(fs *flag.FlagSet) (runner string, flags map[string]string, err error) {
+	runner, flags = runners.Selected(fs), runners.FlagValues(fs)
+	if err := runners.Validate(runner, flags); err != nil {
+		return "", nil, err
+	}
+	for _, w := range runners.Warnings(runner, flags) {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	return runner, flags, nil
 }
