@@ -194,11 +194,19 @@ func TestDiagnoseClustering(t *testing.T) {
 			a:     "c:1", b: "a:1", stage: StageMatchedDirectly, path: []string{"a:1", "c:1"},
 		},
 		{
+			// a:1 ~ b:1 merge first; c:1 would join a cluster of two whose
+			// cross pairs average below the default min_linkage 0.5.
+			name:  "min linkage",
+			links: []schemas.LinkRow{link("m1", "a:1"), link("m1", "b:1"), link("m2", "c:1")},
+			a:     "a:1", b: "c:1", stage: StageRefused, refusal: RefusedLinkage,
+		},
+		{
 			// Nothing refuses a:1 ~ c:1 here: clustering did not run as
 			// replayed, and the diagnosis says so.
-			name:  "apart without a rule",
-			links: []schemas.LinkRow{link("m1", "a:1"), link("m1", "b:1"), link("m2", "c:1")},
-			a:     "a:1", b: "c:1", stage: StageRefused, refusal: "",
+			name:       "apart without a rule",
+			clustering: schemas.ClusteringConfig{MinLinkage: new(0.0)},
+			links:      []schemas.LinkRow{link("m1", "a:1"), link("m1", "b:1"), link("m2", "c:1")},
+			a:          "a:1", b: "c:1", stage: StageRefused, refusal: "",
 		},
 	} {
 		var keys []string
