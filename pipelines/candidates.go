@@ -62,6 +62,15 @@ func newBlockIndex(prepared []*matchers.Prepared, cfg schemas.BlockingConfig) (*
 	return ix, nil
 }
 
+// blockIndex blocks the corpus's records as the job would.
+func (c *Corpus) blockIndex(cfg schemas.BlockingConfig) (*blockIndex, error) {
+	prepared := make([]*matchers.Prepared, len(c.list))
+	for i, r := range c.list {
+		prepared[i] = &r.prep
+	}
+	return newBlockIndex(prepared, cfg)
+}
+
 // blockPairs emits the pairs block key makes (record indices, i < j)
 // with matchers.BlockPairs, members sorted by title as Score sorts them.
 func (ix *blockIndex) blockPairs(key string, emit func(i, j int)) {
@@ -147,11 +156,7 @@ func NewestPerKey(records []schemas.Product) []schemas.Product {
 // clustering.one_per_source pairs within one source are left out, as the
 // job leaves them unscored. Pairs come in block key order.
 func (c *Corpus) ScoreCandidates(cfg *schemas.Config, m *matchers.Model) ([]schemas.PairRow, error) {
-	prepared := make([]*matchers.Prepared, len(c.list))
-	for i, r := range c.list {
-		prepared[i] = &r.prep
-	}
-	ix, err := newBlockIndex(prepared, cfg.Matching.Blocking)
+	ix, err := c.blockIndex(cfg.Matching.Blocking)
 	if err != nil {
 		return nil, err
 	}

@@ -257,23 +257,11 @@ func Explain(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts E
 	if _, _, ok := strings.Cut(opts.Record, ":"); !ok {
 		return nil, fmt.Errorf("record %q: want SOURCE:ID", opts.Record)
 	}
-	links, err := ReadLinks(ctx, opts.Output)
+	r, err := loadRun(ctx, cfg, m, opts.Output, opts.Threshold)
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := ReadPairs(ctx, opts.Output)
-	if err != nil {
-		return nil, err
-	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
-	if err != nil {
-		return nil, err
-	}
-	th := opts.Threshold
-	if th <= 0 {
-		th = MatchThreshold(cfg, m)
-	}
-	return ExplainRecord(corpus, m, th, links, pairs, opts.Record)
+	return ExplainRecord(r.corpus, m, r.threshold, r.links, r.pairs, opts.Record)
 }
 
 // WriteText prints the explanation for a terminal.
@@ -355,4 +343,35 @@ func FeatureDescription(name string) string {
 		}
 	}
 	return ""
+}
+
+// run is what explanations read of a committed output: its links, its
+// scored pairs when it wrote them, the records of its sources, and the
+// threshold it ran at.
+type run struct {
+	links     []schemas.LinkRow
+	pairs     []schemas.PairRow
+	corpus    *Corpus
+	threshold float64
+}
+
+// loadRun reads output's links and pairs and the config's records of the
+// linked sources; threshold 0 means the config's or the model's.
+func loadRun(ctx context.Context, cfg *schemas.Config, m *matchers.Model, output string, threshold float64) (*run, error) {
+	links, err := ReadLinks(ctx, output)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := ReadPairs(ctx, output)
+	if err != nil {
+		return nil, err
+	}
+	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
+	if err != nil {
+		return nil, err
+	}
+	if threshold <= 0 {
+		threshold = MatchThreshold(cfg, m)
+	}
+	return &run{links: links, pairs: pairs, corpus: corpus, threshold: threshold}, nil
 }

@@ -117,23 +117,11 @@ func DiagnosePair(ctx context.Context, cfg *schemas.Config, m *matchers.Model, o
 			return nil, fmt.Errorf("record %q: want SOURCE:ID", k)
 		}
 	}
-	links, err := ReadLinks(ctx, opts.Output)
+	r, err := loadRun(ctx, cfg, m, opts.Output, opts.Threshold)
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := ReadPairs(ctx, opts.Output)
-	if err != nil {
-		return nil, err
-	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
-	if err != nil {
-		return nil, err
-	}
-	th := opts.Threshold
-	if th <= 0 {
-		th = MatchThreshold(cfg, m)
-	}
-	return corpus.DiagnosePair(cfg, m, th, links, pairs, opts.Pair[0], opts.Pair[1])
+	return r.corpus.DiagnosePair(cfg, m, r.threshold, r.links, r.pairs, opts.Pair[0], opts.Pair[1])
 }
 
 // DiagnosePair diagnoses the pair of records a and b of a run of cfg with
@@ -167,11 +155,7 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 	if err != nil {
 		return nil, err
 	}
-	prepared := make([]*matchers.Prepared, len(c.list))
-	for i, r := range c.list {
-		prepared[i] = &r.prep
-	}
-	ix, err := newBlockIndex(prepared, cfg.Matching.Blocking)
+	ix, err := c.blockIndex(cfg.Matching.Blocking)
 	if err != nil {
 		return nil, err
 	}
