@@ -307,13 +307,7 @@ func (e *RecordExplanation) WriteText(w io.Writer) error {
 			}
 		}
 		fmt.Fprintln(w)
-		fmt.Fprintln(tw, "  feature\tvalue\tweight\tcontribution\t")
-		for _, c := range p.Contributions {
-			fmt.Fprintf(tw, "  %s\t%.4f\t%+.4f\t%+.4f\t\n", c.Feature, c.Value, c.Weight, c.Contribution+0) // +0: no "-0.0000"
-		}
-		fmt.Fprintf(tw, "  bias\t\t\t%+.4f\t\n", p.Bias)
-		fmt.Fprintf(tw, "  logit\t\t\t%+.4f\t\n", p.Logit)
-		if err := tw.Flush(); err != nil {
+		if err := writeContributions(tw, p); err != nil {
 			return err
 		}
 	}
@@ -374,4 +368,16 @@ func loadRun(ctx context.Context, cfg *schemas.Config, m *matchers.Model, output
 		threshold = MatchThreshold(cfg, m)
 	}
 	return &run{links: links, pairs: pairs, corpus: corpus, threshold: threshold}, nil
+}
+
+// writeContributions prints a pair's feature table, bias and logit and
+// flushes tw.
+func writeContributions(tw *tabwriter.Writer, p PairExplanation) error {
+	fmt.Fprintln(tw, "  feature\tvalue\tweight\tcontribution\t")
+	for _, c := range p.Contributions {
+		fmt.Fprintf(tw, "  %s\t%.4f\t%+.4f\t%+.4f\t\n", c.Feature, c.Value, c.Weight, c.Contribution+0) // +0: no "-0.0000"
+	}
+	fmt.Fprintf(tw, "  bias\t\t\t%+.4f\t\n", p.Bias)
+	fmt.Fprintf(tw, "  logit\t\t\t%+.4f\t\n", p.Logit)
+	return tw.Flush()
 }

@@ -462,13 +462,7 @@ func (d *PairDiagnosis) WriteText(w io.Writer) error {
 	if !d.Candidate {
 		fmt.Fprintln(w, "(never scored by the run: the probability is what the model would say)")
 	}
-	fmt.Fprintln(tw, "  feature\tvalue\tweight\tcontribution\t")
-	for _, c := range d.Contributions {
-		fmt.Fprintf(tw, "  %s\t%.4f\t%+.4f\t%+.4f\t\n", c.Feature, c.Value, c.Weight, c.Contribution+0) // +0: no "-0.0000"
-	}
-	fmt.Fprintf(tw, "  bias\t\t\t%+.4f\t\n", d.Bias)
-	fmt.Fprintf(tw, "  logit\t\t\t%+.4f\t\n", d.Logit)
-	if err := tw.Flush(); err != nil {
+	if err := writeContributions(tw, d.PairExplanation); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nfeatures (contribution = weight × standardised value; logit = bias + Σ contributions, probability = 1/(1+e^-logit)):")
