@@ -9,7 +9,7 @@ func TestDefaultModelMatchesWithoutCodes(t *testing.T) {
 	corpus := []Fields{
 		{Title: "Hoyle Card Games 2008 for Windows", Brand: "Encore", Price: 19.99, HasPrice: true},
 		{Title: "Hoyle Card Games 2008 for Windows", Brand: "Encore", Price: 19.99, HasPrice: true},
-		{Title: "Hoyle Card Games for Windows", Brand: "Encore", Price: 21.49, HasPrice: true},
+		{Title: "Hoyle Card Games for Windows", Brand: "Encore", Price: 19.99, HasPrice: true},
 		{Title: "Hoyle Puzzle and Board Games 2008", Brand: "Encore", Price: 19.99, HasPrice: true},
 		{Title: "Print Shop Deluxe 23 for Windows", Brand: "Broderbund", Price: 49.99, HasPrice: true},
 		{Title: "Mavis Beacon Teaches Typing Deluxe 17", Brand: "Broderbund", Price: 29.99, HasPrice: true},
