@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/linkbeam/linkbeam/schemas/synth"
+	"github.com/linkbeam/linkbeam/internal/synth"
 )
 
 func generateCmd(args []string) error {

@@ -18,8 +18,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/linkbeam/linkbeam/internal/synth"
 	"github.com/linkbeam/linkbeam/pipelines"
-	"github.com/linkbeam/linkbeam/schemas/synth"
 	"github.com/linkbeam/linkbeam/transforms"
 )
 
