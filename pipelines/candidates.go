@@ -21,7 +21,7 @@ func CandidatePairs(records []schemas.Product, cfg schemas.BlockingConfig) ([][2
 	brands := matchers.DefaultBrandIndex()
 	prepared := make([]*matchers.Prepared, len(records))
 	for i := range records {
-		p := transforms.Prepare(&records[i], brands)
+		p := transforms.MatchView(&records[i], brands)
 		prepared[i] = &p
 	}
 	ix, err := newBlockIndex(prepared, cfg)

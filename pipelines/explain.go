@@ -67,7 +67,7 @@ func NewCorpus(records []schemas.Product) *Corpus {
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	c := &Corpus{list: make([]*corpusRecord, len(records)), index: make(map[string]int, len(records))}
 	for i := range records {
-		r := &corpusRecord{product: records[i], prep: transforms.Prepare(&records[i], brands)}
+		r := &corpusRecord{product: records[i], prep: transforms.MatchView(&records[i], brands)}
 		idf.Add(r.prep.TitleTokens)
 		c.list[i] = r
 		c.index[r.product.Key()] = i

@@ -152,7 +152,7 @@ func editedDemo(t *testing.T) *schemas.Config {
 			`20450,Samsung Galaxy Buds2 Pro Earbuds Graphite,219.00,Headphones,Samsung,SM-R510NZAAXAR,8806094933215,20/06/2024 10:00`,
 			`20403,"LG OLED65C3 65"" OLED evo 4K TV",1999.99,TV & Video,LG Electronics,OLED65C3,,20/06/2024 08:00`),
 	})
-	cfg, _, err := Prepare(context.Background(), cfgPath, "")
+	cfg, _, err := LoadJob(context.Background(), cfgPath, "")
 	if err != nil {
 		t.Fatal(err)
 	}

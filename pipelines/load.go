@@ -11,11 +11,11 @@ import (
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
-// Prepare loads and validates a job config and its match model. Both may
+// LoadJob loads and validates a job config and its match model. Both may
 // live on any Beam filesystem (local, gs://, s3://), since launchers and
 // workers do not share a disk. modelPath, when set, overrides the config's
 // matching.model.
-func Prepare(ctx context.Context, configPath, modelPath string) (*schemas.Config, *matchers.Model, error) {
+func LoadJob(ctx context.Context, configPath, modelPath string) (*schemas.Config, *matchers.Model, error) {
 	data, err := ReadFile(ctx, configPath)
 	if err != nil {
 		return nil, nil, err

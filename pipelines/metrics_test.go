@@ -215,7 +215,7 @@ func testDuplicatesAgreeWithOutput(t *testing.T, run demoRun) {
 			t.Fatal(err)
 		}
 		for _, p := range NewestPerKey(ps) {
-			gtin[p.Key()] = transforms.Prepare(&p, nil).GTIN
+			gtin[p.Key()] = transforms.MatchView(&p, nil).GTIN
 		}
 	}
 	perMaster := map[string]map[string]int{} // master → GTIN → members

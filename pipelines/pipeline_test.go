@@ -62,7 +62,7 @@ func runJobMetrics(t *testing.T, cfg *schemas.Config, opts Options) (metrics.Que
 // (--runner), with the commit cmd/linkbeam chooses for it.
 func loadDemo(t *testing.T) (*schemas.Config, Options) {
 	t.Helper()
-	cfg, model, err := Prepare(context.Background(), demoConfig, "")
+	cfg, model, err := LoadJob(context.Background(), demoConfig, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,7 +219,7 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 		if pp, ok := prepared[k]; ok {
 			return pp
 		}
-		pp := transforms.Prepare(p, brands)
+		pp := transforms.MatchView(p, brands)
 		prepared[k] = &pp
 		idf.Add(pp.TitleTokens)
 		return &pp
@@ -552,7 +552,7 @@ func TrainUnsupervised(records []schemas.Product, blocking schemas.BlockingConfi
 	prepared := make([]matchers.Prepared, len(records))
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	for i := range records {
-		prepared[i] = transforms.Prepare(&records[i], brands)
+		prepared[i] = transforms.MatchView(&records[i], brands)
 		idf.Add(prepared[i].TitleTokens)
 	}
 	for i := range prepared {

@@ -30,7 +30,7 @@ func benchCandidateBatches(n int) ([][]byte, *matchers.IDF) {
 				r.IntN(90), r.IntN(10000), colours[r.IntN(len(colours))], 20+r.IntN(60)),
 			Price: float64(r.IntN(200000)) / 100, HasPrice: true, Currency: "EUR",
 		}
-		c := candidate{Key: p.Key(), Prep: Prepare(&p, nil)}
+		c := candidate{Key: p.Key(), Prep: MatchView(&p, nil)}
 		idf.Add(c.Prep.TitleTokens)
 		c.Blocks = make([]uint64, 12)
 		for k := range c.Blocks {

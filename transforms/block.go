@@ -139,7 +139,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
 		p := &products[i]
-		c := candidate{Key: p.Key(), Prep: Prepare(p, fn.brands), Unchanged: fn.unchanged.has(p)}
+		c := candidate{Key: p.Key(), Prep: MatchView(p, fn.brands), Unchanged: fn.unchanged.has(p)}
 		out.idf.Add(c.Prep.TitleTokens)
 		keys = keys[:0]
 		for _, r := range fn.rules {
@@ -168,8 +168,8 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 	return out
 }
 
-// Prepare builds a product's matching view.
-func Prepare(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared {
+// MatchView builds a product's matching view (matchers.Prepare over its fields).
+func MatchView(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared {
 	return matchers.Prepare(matchers.Fields{
 		Source: p.Source, Title: p.Title, Description: p.Description, Brand: p.Brand,
 		Manufacturer: p.Manufacturer, ModelNumber: p.ModelNumber, GTIN: p.GTIN,

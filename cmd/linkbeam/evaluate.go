@@ -48,7 +48,7 @@ func evaluateCmd(args []string) error {
 	}
 	var opts matchers.ClusterOptions
 	if *cfgPath != "" {
-		if cfg, model, err = pipelines.Prepare(ctx, *cfgPath, *modelPath); err != nil {
+		if cfg, model, err = pipelines.LoadJob(ctx, *cfgPath, *modelPath); err != nil {
 			return err
 		}
 		opts = pipelines.ClusterOptions(cfg.Matching.Clustering)

@@ -36,7 +36,7 @@ func explainCmd(args []string) error {
 		return errors.New("--config, --output and one of --record or --pair are required")
 	}
 	ctx := context.Background()
-	cfg, model, err := pipelines.Prepare(ctx, *cfgPath, *modelPath)
+	cfg, model, err := pipelines.LoadJob(ctx, *cfgPath, *modelPath)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func runCmd(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	cfg, model, err := pipelines.Prepare(ctx, *configFlag, *modelFlag)
+	cfg, model, err := pipelines.LoadJob(ctx, *configFlag, *modelFlag)
 	if err != nil {
 		return err
 	}

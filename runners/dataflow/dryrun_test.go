@@ -57,7 +57,7 @@ const (
 // the commit runners.CommitAfterRun chooses), writing to gs://.
 func demoPipeline(t *testing.T, flags map[string]string) *beam.Pipeline {
 	t.Helper()
-	cfg, model, err := pipelines.Prepare(context.Background(), filepath.Join("..", "..", "testdata", "demo.yaml"), "")
+	cfg, model, err := pipelines.LoadJob(context.Background(), filepath.Join("..", "..", "testdata", "demo.yaml"), "")
 	if err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
