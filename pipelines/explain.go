@@ -48,13 +48,9 @@ func LoadCorpus(ctx context.Context, cfg *schemas.Config, sources []string) (*Co
 	if len(unknown) > 0 {
 		return nil, fmt.Errorf("sources %s are not in config %s: is it the run's config?", strings.Join(unknown, ", "), cfg.File)
 	}
-	var all []schemas.Product
-	for _, name := range sources {
-		ps, _, err := LoadRecords(ctx, cfg, name)
-		if err != nil {
-			return nil, fmt.Errorf("loading records: %w", err)
-		}
-		all = append(all, ps...)
+	all, err := LoadSources(ctx, cfg, sources)
+	if err != nil {
+		return nil, err
 	}
 	return NewCorpus(all), nil
 }

@@ -10,6 +10,20 @@ import (
 	"github.com/linkbeam/linkbeam/transforms/sources"
 )
 
+// LoadSources loads the accepted records of the named sources, in the
+// order named (LoadRecords, rejects dropped).
+func LoadSources(ctx context.Context, cfg *schemas.Config, names []string) ([]schemas.Product, error) {
+	var all []schemas.Product
+	for _, name := range names {
+		ps, _, err := LoadRecords(ctx, cfg, name)
+		if err != nil {
+			return nil, fmt.Errorf("loading records of %s: %w", name, err)
+		}
+		all = append(all, ps...)
+	}
+	return all, nil
+}
+
 // LoadRecords reads, maps and checks every record of one source in this
 // process, without Beam. Training and explanation use it on labelled sets
 // that fit in memory; the job itself reads through transforms.Read.

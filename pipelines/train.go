@@ -463,13 +463,9 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 	if err != nil {
 		return Dataset{}, fmt.Errorf("%s: %w", truthPath, err)
 	}
-	var all []schemas.Product
-	for _, src := range cfg.SourceNames() {
-		ps, _, err := LoadRecords(ctx, cfg, src)
-		if err != nil {
-			return Dataset{}, err
-		}
-		all = append(all, ps...)
+	all, err := LoadSources(ctx, cfg, cfg.SourceNames())
+	if err != nil {
+		return Dataset{}, err
 	}
 	pairs, judged, err := LabelCandidates(NewestPerKey(all), cfg.Matching.Blocking, truth)
 	if err != nil {

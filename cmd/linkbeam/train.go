@@ -142,13 +142,9 @@ func trainUnsupervised(ctx context.Context, cfgPath, out, trainedOn string, opts
 	if err != nil {
 		return err
 	}
-	var all []schemas.Product
-	for _, name := range cfg.SourceNames() {
-		ps, _, err := pipelines.LoadRecords(ctx, cfg, name)
-		if err != nil {
-			return err
-		}
-		all = append(all, ps...)
+	all, err := pipelines.LoadSources(ctx, cfg, cfg.SourceNames())
+	if err != nil {
+		return err
 	}
 	opts.TrainedOn = trainedOn
 	if opts.TrainedOn == "" {
@@ -192,15 +188,13 @@ func loadAll(ctx context.Context, cfgPath string) (map[string]schemas.Product, e
 	if err != nil {
 		return nil, err
 	}
-	records := map[string]schemas.Product{}
-	for _, name := range cfg.SourceNames() {
-		ps, _, err := pipelines.LoadRecords(ctx, cfg, name)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range ps {
-			records[p.Key()] = p
-		}
+	all, err := pipelines.LoadSources(ctx, cfg, cfg.SourceNames())
+	if err != nil {
+		return nil, err
+	}
+	records := make(map[string]schemas.Product, len(all))
+	for _, p := range all {
+		records[p.Key()] = p
 	}
 	return records, nil
 }
