@@ -1,31 +1,41 @@
 package matchers
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 )
 
-// costlyFeatures are the string-edit similarities, an order of magnitude
-// dearer per pair than the set and identifier comparisons.
-var costlyFeatures = map[string]bool{
-	"title_monge_elkan":  true,
-	"title_jaro_winkler": true,
-	"title_jaro":         true,
-	"title_levenshtein":  true,
+// featureCost ranks features by their cost per pair, cheapest first:
+// field equalities, then identifier comparisons, then token sets, then
+// TF-IDF, then string edits (an order of magnitude dearer than the rest).
+// A feature not listed ranks with the token sets.
+var featureCost = map[string]int{
+	"brand_agree": 0, "brand_disagree": 0, "gtin_agree": 0, "gtin_disagree": 0,
+	"colour_agree": 0, "colour_mismatch": 0, "price_ratio": 0, "price_mismatch": 0, "price_known": 0,
+	"model_agree": 1, "model_disagree": 1, "model_partial": 1, "model_variant": 1, "title_number_mismatch": 1,
+	"model_in_title": 2,
+	"title_jaccard":  3, "title_containment": 3,
+	"title_tfidf":       4,
+	"title_monge_elkan": 5, "title_jaro_winkler": 5, "title_jaro": 5, "title_levenshtein": 5,
 }
 
-// Scorer decides pairs with a model at a threshold, computing the costly
-// features last and only when they can still change the decision. Every
-// feature lies in [0, 1], so once the cheap ones are known the logit can
-// grow by at most the sum of the costly features' largest contributions;
-// a pair that stays below the threshold even then is rejected without
-// them. Decisions equal those of Model.Probability on every feature.
+// Scorer decides pairs with a model at a threshold, computing features
+// cheapest first and stopping as soon as the pair cannot reach the
+// threshold any more. Every feature lies in [0, 1], so after each feature
+// the logit can grow by at most the sum of the remaining features' largest
+// contributions; a pair that stays below the threshold even then is
+// rejected without them. Within one cost the features that can argue
+// hardest against a match come first, and features of weight zero are
+// never computed. Decisions equal those of Model.Probability on every
+// feature.
 type Scorer struct {
 	model     *Model
 	fns       []func(a, b *Prepared) float64 // in model order
-	cheap     []int                          // feature indexes, cheap first
-	costly    []int
-	costlyMax float64 // largest total logit contribution of the costly features
+	order     []int                          // features of non-zero weight, in computing order
+	rest      []float64                      // rest[k]: largest logit gain of order[k:]
+	unused    []int                          // features of weight zero
 	threshold float64
 	minLogit  float64 // logit of the threshold
 }
@@ -40,19 +50,33 @@ func NewScorer(m *Model, threshold float64) (*Scorer, error) {
 		return nil, fmt.Errorf("scorer: threshold %v outside (0, 1)", threshold)
 	}
 	s := &Scorer{model: m, fns: fs.fns, threshold: threshold, minLogit: math.Log(threshold / (1 - threshold))}
-	for i, name := range m.Features {
-		if !costlyFeatures[name] {
-			s.cheap = append(s.cheap, i)
-			continue
+	cost := func(i int) int {
+		if c, ok := featureCost[m.Features[i]]; ok {
+			return c
 		}
-		s.costly = append(s.costly, i)
-		s.costlyMax += max(s.model.contribution(i, 0), s.model.contribution(i, 1))
+		return featureCost["title_jaccard"]
+	}
+	lowest := func(i int) float64 { return min(m.contribution(i, 0), m.contribution(i, 1)) }
+	for i := range m.Features {
+		if m.Weights[i] == 0 {
+			s.unused = append(s.unused, i)
+		} else {
+			s.order = append(s.order, i)
+		}
+	}
+	slices.SortStableFunc(s.order, func(i, j int) int {
+		return cmp.Or(cmp.Compare(cost(i), cost(j)), cmp.Compare(lowest(i), lowest(j)))
+	})
+	s.rest = make([]float64, len(s.order)+1)
+	for k := len(s.order) - 1; k >= 0; k-- {
+		i := s.order[k]
+		s.rest[k] = s.rest[k+1] + max(m.contribution(i, 0), m.contribution(i, 1))
 	}
 	return s, nil
 }
 
 // Match returns the pair's match probability and whether it reaches the
-// threshold. A pair rejected before its costly features are computed
+// threshold. A pair rejected before all its features are computed
 // reports probability 0. x is scratch space for the feature vector,
 // returned for reuse.
 func (s *Scorer) Match(a, b *Prepared, x []float64) (p float64, matched bool, scratch []float64) {
@@ -61,16 +85,16 @@ func (s *Scorer) Match(a, b *Prepared, x []float64) (p float64, matched bool, sc
 	}
 	x = x[:len(s.fns)]
 	logit := s.model.Bias
-	for _, i := range s.cheap {
+	for k, i := range s.order {
+		// The margin keeps the early rejection on the safe side of rounding.
+		if logit+s.rest[k] < s.minLogit-1e-9 {
+			return 0, false, x
+		}
 		x[i] = s.fns[i](a, b)
 		logit += s.model.contribution(i, x[i])
 	}
-	// The margin keeps the early rejection on the safe side of rounding.
-	if logit+s.costlyMax < s.minLogit-1e-9 {
-		return 0, false, x
-	}
-	for _, i := range s.costly {
-		x[i] = s.fns[i](a, b)
+	for _, i := range s.unused {
+		x[i] = 0 // contributes nothing; Probability sums in model order
 	}
 	p = s.model.Probability(x)
 	return p, p >= s.threshold, x
