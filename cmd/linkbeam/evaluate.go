@@ -115,7 +115,7 @@ func evaluateCmd(args []string) error {
 	if corpus != nil {
 		in.Corpus, in.Model = corpus, model
 	}
-	report, err := report.Build(in)
+	page, err := report.Build(in)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func evaluateCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := report.WriteHTML(out); err != nil {
+	if err := page.WriteHTML(out); err != nil {
 		out.Close()
 		return err
 	}
