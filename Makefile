@@ -21,8 +21,11 @@ test: vet
 	$(GO) test -count=1 ./...
 	$(MAKE) test-direct
 
+# The packages whose tests run Beam jobs (ptest.Main in their TestMain).
+BEAM_TESTS := ./pipelines/ ./internal/explain/ ./internal/jobmetrics/ ./internal/report/
+
 test-direct:
-	$(GO) test -count=1 ./pipelines/ -args --runner=direct
+	$(GO) test -count=1 $(BEAM_TESTS) -args --runner=direct
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
@@ -37,7 +40,7 @@ bench: build
 # The evaluation report rendered in headless Chromium (Debian's package).
 test-report:
 	@command -v chromium >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
-	$(GO) test -count=1 -run 'TestReportInBrowser' -v ./pipelines/
+	$(GO) test -count=1 -run 'TestReportInBrowser' -v ./internal/report/
 
 # Go benchmarks of the hot code (ns/op per comparison, per record).
 bench-go:

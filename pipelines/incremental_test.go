@@ -13,6 +13,8 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
+	"github.com/linkbeam/linkbeam/internal/jobtest"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/reconcile"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
@@ -463,7 +465,7 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 
 	// Unchanged input: nothing scored, the same output.
 	rerun := opts
-	rerun.Output, rerun.Previous, rerun.RunID = tempOutput(t), opts.Output, "rerun"
+	rerun.Output, rerun.Previous, rerun.RunID = jobtest.TempOutput(t), opts.Output, "rerun"
 	sumB, err := runJob(t, cfg, rerun)
 	if err != nil {
 		t.Fatal(err)
@@ -502,7 +504,7 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	}
 
 	full := opts
-	full.Output, full.RunID = tempOutput(t), "full"
+	full.Output, full.RunID = jobtest.TempOutput(t), "full"
 	sumD, err := runJob(t, cfgC, full)
 	if err != nil {
 		t.Fatal(err)
@@ -604,7 +606,7 @@ func TestIncrementalRunRescores(t *testing.T) {
 	}
 
 	changed := prev
-	changed.Output, changed.Model, changed.RunID = tempOutput(t), &other, "model"
+	changed.Output, changed.Model, changed.RunID = jobtest.TempOutput(t), &other, "model"
 	sumB, err := runJob(t, cfg, changed)
 	if err != nil {
 		t.Fatal(err)
@@ -621,7 +623,7 @@ func TestIncrementalRunRescores(t *testing.T) {
 		t.Errorf("previous output without edges/: rescore %q, %v", inc.rescore, err)
 	}
 	older := prev
-	older.Output, older.RunID = tempOutput(t), "older"
+	older.Output, older.RunID = jobtest.TempOutput(t), "older"
 	sumC, err := runJob(t, cfg, older)
 	if err != nil {
 		t.Fatal(err)
@@ -643,7 +645,7 @@ func candidatePairs(t *testing.T, cfg *schemas.Config, dir string) [][2]string {
 	for i := range rows {
 		records[i] = rows[i].Product()
 	}
-	pairs, err := CandidatePairs(records, cfg.Matching.Blocking)
+	pairs, err := replay.CandidatePairs(records, cfg.Matching.Blocking)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,22 +2,22 @@ package pipelines
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/jobtest"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
-	"github.com/linkbeam/linkbeam/runners"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
 )
@@ -41,21 +41,7 @@ func runJob(t *testing.T, cfg *schemas.Config, opts Options) (Summary, error) {
 // the caller), and returns the job's metrics.
 func runJobMetrics(t *testing.T, cfg *schemas.Config, opts Options) (metrics.QueryResults, error) {
 	t.Helper()
-	p, s := beam.NewPipelineWithRoot()
-	staged, err := Build(s, cfg, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ptest.RunWithMetrics(p)
-	if err != nil {
-		return metrics.QueryResults{}, err
-	}
-	if staged != nil {
-		if err := staged.Commit(context.Background()); err != nil {
-			return metrics.QueryResults{}, err
-		}
-	}
-	return res.Metrics().AllMetrics(), nil
+	return jobtest.Run(t, func(s beam.Scope) (*Staged, error) { return Build(s, cfg, opts) })
 }
 
 // loadDemo returns the demo config and options for the test runner
@@ -66,29 +52,7 @@ func loadDemo(t *testing.T) (*schemas.Config, Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inJob := !runners.CommitAfterRun(runners.Selected(flag.CommandLine), runners.FlagValues(flag.CommandLine))
-	return cfg, Options{Output: tempOutput(t), RunID: "test", Model: model, CommitInJob: inJob}
-}
-
-// tempOutput is a temporary output directory. Unlike t.TempDir, its
-// removal retries: after a failed job prism may still be finishing a
-// bundle that writes into the staging folder.
-func tempOutput(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "linkbeam-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if err := os.RemoveAll(dir); err == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Errorf("could not remove %s", dir)
-	})
-	return dir
+	return cfg, Options{Output: jobtest.TempOutput(t), RunID: "test", Model: model, CommitInJob: jobtest.CommitInJob()}
 }
 
 func TestDemoJob(t *testing.T) {
@@ -172,11 +136,11 @@ func TestDemoJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	truth, err := ReadTruth(f, "", "")
+	truth, err := evaluate.ReadTruth(f, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := EvaluateLinks(links, truth); m.Precision < 0.95 || m.Recall < 0.7 {
+	if m := evaluate.Links(links, truth); m.Precision < 0.95 || m.Recall < 0.7 {
 		t.Errorf("demo clusters against truth: %s; want precision ≥ 0.95, recall ≥ 0.7", m)
 	}
 	assertGTINGroups(t, cfg, links)
@@ -192,7 +156,7 @@ func assertGTINGroups(t *testing.T, cfg *schemas.Config, links []schemas.LinkRow
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range NewestPerKey(ps) {
+		for _, p := range replay.NewestPerKey(ps) {
 			if g := matchers.NormalizeGTIN(p.GTIN); g != "" {
 				gtin[p.Key()] = g
 			}

@@ -4,15 +4,30 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
 	"github.com/linkbeam/linkbeam/transforms/sources"
 )
 
-// LoadSources loads the accepted records of the named sources, in the
-// order named (LoadRecords, rejects dropped).
+// LoadSources loads the accepted records of the named sources (all of
+// them when names is empty), in the order named (LoadRecords, rejects
+// dropped). Names missing from cfg are reported together: a run's sources
+// not in the config given for it mean it is not the run's config.
 func LoadSources(ctx context.Context, cfg *schemas.Config, names []string) ([]schemas.Product, error) {
+	if len(names) == 0 {
+		names = cfg.SourceNames()
+	}
+	var unknown []string
+	for _, name := range names {
+		if _, ok := cfg.Sources[name]; !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("sources %s are not in config %s: is it the run's config?", strings.Join(unknown, ", "), cfg.File)
+	}
 	var all []schemas.Product
 	for _, name := range names {
 		ps, _, err := LoadRecords(ctx, cfg, name)

@@ -99,7 +99,7 @@ func Summarize(res metrics.QueryResults) Summary {
 // read = accepted + rejected and accepted + reused = linked + superseded.
 func (s Summary) Check() error {
 	var errs []error
-	for _, name := range s.sourceNames() {
+	for _, name := range s.SourceNames() {
 		c := s.Sources[name]
 		if c.Read != c.Accepted+c.Rejected {
 			errs = append(errs, fmt.Errorf("source %s: read %d != accepted %d + rejected %d",
@@ -127,7 +127,7 @@ func (s Summary) Linked() int64 {
 func (s Summary) Write(w io.Writer) {
 	fmt.Fprintf(w, "%-16s %10s %10s %10s %10s %10s\n", "source", "read", "accepted", "rejected", "superseded", "linked")
 	var total SourceCounts
-	for _, name := range s.sourceNames() {
+	for _, name := range s.SourceNames() {
 		c := s.Sources[name]
 		fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", name, c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked)
 		total.Read += c.Read
@@ -138,7 +138,7 @@ func (s Summary) Write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", "total", total.Read, total.Accepted, total.Rejected, total.Superseded, total.Linked)
 	var reused []string
-	for _, name := range s.sourceNames() {
+	for _, name := range s.SourceNames() {
 		if n := s.Sources[name].Reused; n > 0 {
 			reused = append(reused, fmt.Sprintf("%s %d", name, n))
 		}
@@ -165,7 +165,8 @@ func (s Summary) Write(w io.Writer) {
 	}
 }
 
-func (s Summary) sourceNames() []string {
+// SourceNames are the sources of the summary, sorted.
+func (s Summary) SourceNames() []string {
 	names := make([]string, 0, len(s.Sources))
 	for n := range s.Sources {
 		names = append(names, n)

@@ -88,7 +88,7 @@ func IsCurrency(code string) bool {
 var defaultRequired = []string{"id", "title"}
 
 // Check tests a mapped product against the contract and returns nil or the
-// violations: one *RecordError, or several joined with errors.Join. The
+// violations: one *RejectError, or several joined with errors.Join. The
 // errors carry source, id and field but no position; Mapper.MapChecked
 // fills that in. It checks, with the defaults of unset settings:
 //
@@ -103,7 +103,7 @@ var defaultRequired = []string{"id", "title"}
 func (c *ContractConfig) Check(p *Product) error {
 	var errs []error
 	fail := func(field, reason string, err error) {
-		errs = append(errs, &RecordError{Source: p.Source, SourceID: p.SourceID, Field: field, Reason: reason, Err: err})
+		errs = append(errs, &RejectError{Source: p.Source, SourceID: p.SourceID, Field: field, Reason: reason, Err: err})
 	}
 	required := c.Required
 	if len(required) == 0 {

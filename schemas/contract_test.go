@@ -60,9 +60,9 @@ func TestCheck(t *testing.T) {
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("Check =\n%v\nwant\n%s", err, tt.want)
 			}
-			var re *RecordError
+			var re *RejectError
 			if !errors.As(err, &re) {
-				t.Errorf("Check error %T holds no *RecordError", err)
+				t.Errorf("Check error %T holds no *RejectError", err)
 			}
 			for _, s := range tt.is {
 				if !errors.Is(err, s) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Sentinel errors wrapped by RecordError, for errors.Is.
+// Sentinel errors wrapped by RejectError, for errors.Is.
 var (
 	ErrMissingField     = errors.New("missing required field")
 	ErrInvalidPrice     = errors.New("invalid price")
@@ -16,10 +16,11 @@ var (
 	ErrOutOfRange       = errors.New("value out of range")
 )
 
-// RecordError is a problem with one record: it could not be decoded, mapped
-// or it broke its schema's contract. Such records go to the dead-letter
-// output (see RejectRow) instead of failing the job.
-type RecordError struct {
+// RejectError is why one record is rejected: it could not be decoded,
+// mapped or it broke its schema's contract. Such records go to the
+// dead-letter output as a RejectRow instead of failing the job. (A
+// reader's own decode error is sources.DecodeError; Map wraps it in one.)
+type RejectError struct {
 	Source   string // source name
 	SourceID string // the record's id; empty when it has none or could not be decoded
 	Field    string // unified field name; empty for whole-record errors
@@ -33,7 +34,7 @@ type RecordError struct {
 //	shop: record 17 (file.jsonl:18): field price: invalid price "abc"
 //
 // leaving out the parts that are unknown.
-func (e *RecordError) Error() string {
+func (e *RejectError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Source)
 	sep := func() {
@@ -61,7 +62,7 @@ func (e *RecordError) Error() string {
 	return b.String()
 }
 
-func (e *RecordError) reason() string {
+func (e *RejectError) reason() string {
 	switch {
 	case e.Reason != "":
 		return e.Reason
@@ -72,7 +73,7 @@ func (e *RecordError) reason() string {
 }
 
 // Unwrap returns the cause, so errors.Is(err, ErrInvalidPrice) works.
-func (e *RecordError) Unwrap() error { return e.Err }
+func (e *RejectError) Unwrap() error { return e.Err }
 
 // ConfigError is one problem in a configuration file. Load and Parse return
 // all of them at once, joined with errors.Join and sorted by line.

@@ -5,26 +5,26 @@ import (
 	"testing"
 )
 
-func TestRecordError(t *testing.T) {
+func TestRejectError(t *testing.T) {
 	tests := []struct {
-		err  RecordError
+		err  RejectError
 		want string
 	}{
-		{RecordError{Source: "shop", SourceID: "17", Position: "file.jsonl:18", Field: "price", Reason: `invalid price "abc"`, Err: ErrInvalidPrice},
+		{RejectError{Source: "shop", SourceID: "17", Position: "file.jsonl:18", Field: "price", Reason: `invalid price "abc"`, Err: ErrInvalidPrice},
 			`shop: record 17 (file.jsonl:18): field price: invalid price "abc"`},
-		{RecordError{Source: "shop", SourceID: "17", Field: "title", Err: ErrMissingField},
+		{RejectError{Source: "shop", SourceID: "17", Field: "title", Err: ErrMissingField},
 			`shop: record 17: field title: missing required field`},
-		{RecordError{Source: "shop", Position: "file.jsonl:3", Reason: "unexpected end of JSON input", Err: ErrDecode},
+		{RejectError{Source: "shop", Position: "file.jsonl:3", Reason: "unexpected end of JSON input", Err: ErrDecode},
 			`shop: file.jsonl:3: unexpected end of JSON input`},
-		{RecordError{Err: ErrDecode}, `cannot decode record`},
-		{RecordError{Source: "s"}, `s: invalid record`},
+		{RejectError{Err: ErrDecode}, `cannot decode record`},
+		{RejectError{Source: "s"}, `s: invalid record`},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
 	}
-	var err error = &RecordError{Field: "price", Err: ErrInvalidPrice}
+	var err error = &RejectError{Field: "price", Err: ErrInvalidPrice}
 	if !errors.Is(err, ErrInvalidPrice) || errors.Is(err, ErrInvalidTimestamp) {
 		t.Errorf("errors.Is does not follow Unwrap")
 	}

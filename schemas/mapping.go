@@ -169,7 +169,7 @@ func NewMapper(src SourceConfig, schema SchemaConfig) (*Mapper, error) {
 // fields the schema does not map are ignored; absent and empty values leave
 // the field unset.
 //
-// Errors are *RecordError: the reader's decode error (wrapping ErrDecode),
+// Errors are *RejectError: the reader's decode error (wrapping ErrDecode),
 // or an unparseable price or timestamp. The contract is not checked; see
 // MapChecked. On error the returned Product is partial.
 func (m *Mapper) Map(raw RawRecord) (Product, error) {
@@ -195,14 +195,14 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 			if pl.minorUnits {
 				n, err := parseMinorUnits(v)
 				if err != nil {
-					return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
+					return p, &RejectError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
 				}
 				minorUnits, minorPrice, p.HasPrice, priceCurrency = n, true, true, pl.currency
 				continue
 			}
 			price, cur, err := ParsePrice(v, pl.currency)
 			if err != nil {
-				return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
+				return p, &RejectError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
 			}
 			p.Price, p.HasPrice, priceCurrency = price, true, cur
 		case fUpdatedAt:
@@ -211,7 +211,7 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 			}
 			ts, err := ParseTimestamp(v, pl.layout)
 			if err != nil {
-				return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "updated_at", Reason: err.Error(), Err: err}
+				return p, &RejectError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "updated_at", Reason: err.Error(), Err: err}
 			}
 			p.UpdatedAt = ts
 		case fCurrency:
@@ -230,7 +230,7 @@ func (m *Mapper) Map(raw RawRecord) (Product, error) {
 		exp, ok := minorUnitExponent(p.Currency)
 		if !ok {
 			err := fmt.Errorf("%w %q for the price %d in minor units: want an ISO 4217 currency with a minor unit", ErrInvalidCurrency, p.Currency, minorUnits)
-			return p, &RecordError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
+			return p, &RejectError{Source: m.source, SourceID: p.SourceID, Position: raw.Position, Field: "price", Reason: err.Error(), Err: err}
 		}
 		// Both operands are exact, and IEEE division rounds correctly, so
 		// 1299 / 100 is the same float64 as ParseFloat("12.99").
@@ -274,7 +274,7 @@ func (m *Mapper) MapChecked(raw RawRecord) (Product, error) {
 }
 
 func setPosition(err error, pos string) {
-	if re, ok := err.(*RecordError); ok && re.Position == "" {
+	if re, ok := err.(*RejectError); ok && re.Position == "" {
 		re.Position = pos
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -285,7 +285,7 @@ func setPosition(err error, pos string) {
 }
 
 func (m *Mapper) decodeError(raw RawRecord) error {
-	var re *RecordError
+	var re *RejectError
 	if errors.As(raw.Err, &re) {
 		if re.Source == "" {
 			re.Source = m.source
@@ -299,7 +299,7 @@ func (m *Mapper) decodeError(raw RawRecord) error {
 	if !errors.Is(err, ErrDecode) {
 		err = fmt.Errorf("%w: %w", ErrDecode, raw.Err)
 	}
-	return &RecordError{Source: m.source, Position: raw.Position, Reason: raw.Err.Error(), Err: err}
+	return &RejectError{Source: m.source, Position: raw.Position, Reason: raw.Err.Error(), Err: err}
 }
 
 func applyTransforms(ops []transform, s string) string {

@@ -97,13 +97,13 @@ func TestMapErrors(t *testing.T) {
 			ErrInvalidTimestamp, `shop: record 17 (file.jsonl:18): field updated_at: invalid timestamp "2024-03-01": want format 02/01/2006 15:04`},
 		{"decode error", RawRecord{Err: io.ErrUnexpectedEOF, Position: "file.jsonl:19"},
 			ErrDecode, `shop: file.jsonl:19: unexpected EOF`},
-		{"reader's RecordError", RawRecord{Err: &RecordError{Reason: "wrong number of fields", Err: ErrDecode}, Position: "f.csv:3"},
+		{"reader's decode error", RawRecord{Err: &RejectError{Reason: "wrong number of fields", Err: ErrDecode}, Position: "f.csv:3"},
 			ErrDecode, `shop: f.csv:3: wrong number of fields`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := m.Map(tt.raw)
-			var re *RecordError
+			var re *RejectError
 			if !errors.As(err, &re) || !errors.Is(err, tt.is) || err.Error() != tt.msg {
 				t.Errorf("Map error = %v (%T)\nwant %q wrapping %v", err, err, tt.msg, tt.is)
 			}
@@ -174,7 +174,7 @@ func TestMapMinorUnits(t *testing.T) {
 			tt.fields["sku"] = "A-1"
 			got, err := tt.m.Map(RawRecord{Fields: tt.fields, Position: "f:2"})
 			if tt.wantError != nil {
-				var re *RecordError
+				var re *RejectError
 				if !errors.As(err, &re) || !errors.Is(err, tt.wantError) || re.Field != "price" || re.SourceID != "A-1" || re.reason() != tt.reason {
 					t.Errorf("Map error = %v (%T), want reason %q wrapping %v", err, err, tt.reason, tt.wantError)
 				}

@@ -3,6 +3,8 @@
 // types written to Parquet and BigQuery.
 package schemas
 
+import "strings"
+
 // Product is the unified product record every source is mapped to.
 //
 // Fields are exported because Beam's schema coder drops unexported ones.
@@ -31,3 +33,18 @@ func (p *Product) Key() string { return RecordKey(p.Source, p.SourceID) }
 
 // RecordKey builds the key of Product.Key from its parts.
 func RecordKey(source, sourceID string) string { return source + ":" + sourceID }
+
+// KeySource returns the source of a RecordKey.
+func KeySource(key string) string {
+	source, _, _ := strings.Cut(key, ":")
+	return source
+}
+
+// PairKey is the key of a pair of records: their record keys in order,
+// a < b, as the job scores them.
+func PairKey(a, b string) [2]string {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}

@@ -79,14 +79,14 @@ type FieldProvenance struct {
 
 // NewRejectRow builds the dead-letter row for a record rejected with err
 // (from Mapper.Map, MapChecked or ContractConfig.Check). Several joined
-// RecordErrors become one row listing all fields and reasons.
+// RejectErrors become one row listing all fields and reasons.
 func NewRejectRow(err error, raw RawRecord) RejectRow {
 	row := RejectRow{Position: raw.Position, Raw: raw.Raw}
 	if len(row.Raw) > MaxRawBytes {
 		row.Raw = row.Raw[:MaxRawBytes]
 	}
 	var fields, reasons []string
-	for _, re := range recordErrors(err) {
+	for _, re := range rejectErrors(err) {
 		row.Source = cmpOr(row.Source, re.Source)
 		row.SourceID = cmpOr(row.SourceID, re.SourceID)
 		row.Position = cmpOr(row.Position, re.Position)
@@ -103,21 +103,21 @@ func NewRejectRow(err error, raw RawRecord) RejectRow {
 	return row
 }
 
-// recordErrors lists the RecordErrors in err's tree, outermost first.
-func recordErrors(err error) []*RecordError {
-	if re, ok := err.(*RecordError); ok {
-		return []*RecordError{re}
+// rejectErrors lists the RejectErrors in err's tree, outermost first.
+func rejectErrors(err error) []*RejectError {
+	if re, ok := err.(*RejectError); ok {
+		return []*RejectError{re}
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []*RecordError
+		var out []*RejectError
 		for _, e := range j.Unwrap() {
-			out = append(out, recordErrors(e)...)
+			out = append(out, rejectErrors(e)...)
 		}
 		return out
 	}
-	var re *RecordError
+	var re *RejectError
 	if errors.As(err, &re) {
-		return []*RecordError{re}
+		return []*RejectError{re}
 	}
 	return nil
 }

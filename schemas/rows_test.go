@@ -105,8 +105,8 @@ func TestRowsBigQuerySchema(t *testing.T) {
 func TestNewRejectRow(t *testing.T) {
 	raw := RawRecord{Raw: `{"sku":"9"}`, Position: "f:2"}
 	err := errors.Join(
-		&RecordError{Source: "shop", SourceID: "9", Field: "title", Err: ErrMissingField},
-		&RecordError{Source: "shop", SourceID: "9", Field: "price", Reason: "price -5 is below the minimum 0", Err: ErrOutOfRange},
+		&RejectError{Source: "shop", SourceID: "9", Field: "title", Err: ErrMissingField},
+		&RejectError{Source: "shop", SourceID: "9", Field: "price", Reason: "price -5 is below the minimum 0", Err: ErrOutOfRange},
 	)
 	want := RejectRow{Source: "shop", SourceID: "9", Position: "f:2", Field: "title,price",
 		Reason: "missing required field; price -5 is below the minimum 0", Raw: `{"sku":"9"}`}

@@ -9,6 +9,9 @@ import (
 	"math"
 	"os"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/replay"
+	"github.com/linkbeam/linkbeam/internal/report"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
@@ -36,7 +39,7 @@ func evaluateCmd(args []string) error {
 		return err
 	}
 	defer f.Close()
-	truth, err := pipelines.ReadTruth(f, *left, *right)
+	truth, err := evaluate.ReadTruth(f, *left, *right)
 	if err != nil {
 		return err
 	}
@@ -51,27 +54,29 @@ func evaluateCmd(args []string) error {
 		if cfg, model, err = pipelines.LoadJob(ctx, *cfgPath, *modelPath); err != nil {
 			return err
 		}
-		opts = pipelines.ClusterOptions(cfg.Matching.Clustering)
+		opts = replay.ClusterOptions(cfg.Matching.Clustering)
 	}
 	links, err := pipelines.ReadLinks(ctx, *output)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("pairwise %s\n", pipelines.EvaluateLinks(links, truth))
+	fmt.Printf("pairwise %s\n", evaluate.Links(links, truth))
 
 	th := *threshold
 	if th <= 0 {
-		th = pipelines.MatchThreshold(cfg, model)
+		th = replay.MatchThreshold(cfg, model)
 	}
 	pairs, err := pipelines.ReadPairs(ctx, *output)
 	if err != nil {
 		return err
 	}
-	var corpus *pipelines.Corpus
+	var corpus *replay.Corpus
 	if cfg != nil && (len(pairs) == 0 || *reportPath != "") {
-		if corpus, err = pipelines.LoadCorpus(ctx, cfg, pipelines.LinkedSources(links)); err != nil {
+		records, err := pipelines.LoadSources(ctx, cfg, replay.LinkedSources(links))
+		if err != nil {
 			return err
 		}
+		corpus = replay.New(records)
 	}
 	pairsFrom := "pairs/"
 	if len(pairs) == 0 && corpus != nil {
@@ -83,8 +88,8 @@ func evaluateCmd(args []string) error {
 	if len(pairs) == 0 {
 		fmt.Println("no pairs/ in the output and no --config to recompute them: no blocking recall or threshold sweep")
 	} else {
-		fmt.Printf("candidate pairs %d, blocking recall %.4f (%s)\n", len(pairs), pipelines.BlockingRecall(pairs, truth), pairsFrom)
-		writeSweep(os.Stdout, pipelines.SweepWithRun(pairs, truth, th, opts), th)
+		fmt.Printf("candidate pairs %d, blocking recall %.4f (%s)\n", len(pairs), evaluate.BlockingRecall(pairs, truth), pairsFrom)
+		writeSweep(os.Stdout, evaluate.SweepWithRun(pairs, truth, th, opts), th)
 	}
 	if *reportPath == "" {
 		return nil
@@ -104,13 +109,13 @@ func evaluateCmd(args []string) error {
 	if model.TrainedOn != "" {
 		modelText += ", trained on " + model.TrainedOn
 	}
-	in := pipelines.ReportInput{Links: links, Pairs: pairs, Truth: truth, Threshold: th, Cluster: opts,
-		About: []pipelines.Fact{{Label: "output", Value: *output}, {Label: "truth", Value: truthText},
+	in := report.Input{Links: links, Pairs: pairs, Truth: truth, Threshold: th, Cluster: opts,
+		About: []report.Fact{{Label: "output", Value: *output}, {Label: "truth", Value: truthText},
 			{Label: "config", Value: *cfgPath}, {Label: "model", Value: modelText}, {Label: "scored pairs", Value: pairsFrom}}}
 	if corpus != nil {
 		in.Corpus, in.Model = corpus, model
 	}
-	report, err := pipelines.BuildReport(in)
+	page, err := report.Build(in)
 	if err != nil {
 		return err
 	}
@@ -118,7 +123,7 @@ func evaluateCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := report.WriteHTML(out); err != nil {
+	if err := page.WriteHTML(out); err != nil {
 		out.Close()
 		return err
 	}
@@ -131,8 +136,8 @@ func evaluateCmd(args []string) error {
 
 // writeSweep prints the best point and the run's point of a threshold
 // sweep in 0.01 steps, then every fifth step: all 99 would bury them.
-func writeSweep(w io.Writer, points []pipelines.SweepPoint, run float64) {
-	best := pipelines.BestSweepPoint(points)
+func writeSweep(w io.Writer, points []evaluate.SweepPoint, run float64) {
+	best := evaluate.BestSweepPoint(points)
 	fmt.Fprintln(w, "threshold sweep, clusters rebuilt at each threshold (0.01 steps; every 0.05 shown):")
 	fmt.Fprintf(w, "  best %.2f  %s\n", best.Threshold, best.PairMetrics)
 	for _, p := range points {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/linkbeam/linkbeam/internal/explain"
 	"github.com/linkbeam/linkbeam/pipelines"
 )
 
@@ -42,14 +43,14 @@ func explainCmd(args []string) error {
 	}
 	dir := strings.TrimRight(*output, "/")
 	if pair != nil {
-		d, err := pipelines.DiagnosePair(ctx, cfg, model, pipelines.PairOptions{
+		d, err := explain.Pair(ctx, cfg, model, explain.PairOptions{
 			Output: dir, Pair: *pair, Threshold: *threshold})
 		if err != nil {
 			return err
 		}
 		return d.WriteText(os.Stdout)
 	}
-	e, err := pipelines.Explain(ctx, cfg, model, pipelines.ExplainOptions{Output: dir, Record: *record, Threshold: *threshold})
+	e, err := explain.Record(ctx, cfg, model, explain.RecordOptions{Output: dir, Record: *record, Threshold: *threshold})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/linkbeam/linkbeam/internal/jobmetrics"
 	"github.com/linkbeam/linkbeam/internal/synth"
 	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/transforms"
@@ -226,12 +227,12 @@ wait:
 	if err != nil {
 		t.Fatalf("--metrics_file: %v", err)
 	}
-	for _, name := range []string{pipelines.MetricProductsProcessed, pipelines.MetricLastSuccess, pipelines.MetricMasters} {
+	for _, name := range []string{jobmetrics.MetricProductsProcessed, jobmetrics.MetricLastSuccess, jobmetrics.MetricMasters} {
 		if _, ok := mfs[name]; !ok {
 			t.Errorf("--metrics_file has no %s", name)
 		}
 	}
-	if got := mfs[pipelines.MetricMasters].GetMetric()[0].GetCounter().GetValue(); int(got) != len(masters) {
-		t.Errorf("%s = %v, masters/ has %d rows", pipelines.MetricMasters, got, len(masters))
+	if got := mfs[jobmetrics.MetricMasters].GetMetric()[0].GetCounter().GetValue(); int(got) != len(masters) {
+		t.Errorf("%s = %v, masters/ has %d rows", jobmetrics.MetricMasters, got, len(masters))
 	}
 }

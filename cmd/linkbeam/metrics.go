@@ -15,12 +15,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/linkbeam/linkbeam/pipelines"
+	"github.com/linkbeam/linkbeam/internal/jobmetrics"
 )
 
 // metricsServer serves /metrics while `linkbeam run` runs: this process's
 // Go and process metrics from the start, and the job's metrics
-// (pipelines.JobMetrics) once it has finished.
+// (jobmetrics.Collector) once it has finished.
 type metricsServer struct {
 	reg  *prometheus.Registry
 	srv  *http.Server
@@ -85,7 +85,7 @@ func configName(location string) string {
 // the job succeeded (zero when its accounting check failed). The job's
 // output is committed by then, so a failure here is reported as such.
 func (o metricsOutputs) publish(ctx context.Context, res metrics.QueryResults, wall time.Duration, success time.Time) error {
-	job := pipelines.NewJobMetrics(res, wall, success)
+	job := jobmetrics.New(res, wall, success)
 	var errs []error
 	if o.Server != nil {
 		if err := o.Server.setJob(job); err != nil {
@@ -100,12 +100,12 @@ func (o metricsOutputs) publish(ctx context.Context, res metrics.QueryResults, w
 		return errors.Join(append(errs, err)...)
 	}
 	if o.File != "" {
-		if err := pipelines.WriteMetricsFile(o.File, reg); err != nil {
+		if err := jobmetrics.WriteFile(o.File, reg); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if o.Pushgateway != "" {
-		if err := pipelines.PushMetrics(ctx, o.Pushgateway, o.Config, reg); err != nil {
+		if err := jobmetrics.Push(ctx, o.Pushgateway, o.Config, reg); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/linkbeam/linkbeam/internal/train"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
@@ -41,7 +42,7 @@ func trainCmd(args []string) error {
 			return errors.New("--unsupervised needs --config and --out, and takes no --pairs, --truth or --catalogue")
 		}
 		return trainUnsupervised(context.Background(), *cfgPath, *out, *trainedOn,
-			pipelines.UnsupervisedOptions{RandomPairs: *randomPairs, Seed: *seed, EM: matchers.EMOptions{CandidateU: *candidateU}})
+			train.UnsupervisedOptions{RandomPairs: *randomPairs, Seed: *seed, EM: matchers.EMOptions{CandidateU: *candidateU}})
 	}
 	if *truthPath != "" {
 		if *cfgPath == "" {
@@ -53,7 +54,7 @@ func trainCmd(args []string) error {
 		return errors.New("--out and --pairs, --catalogue or --config with --truth are required")
 	}
 	ctx := context.Background()
-	var datasets []pipelines.Dataset
+	var datasets []train.Dataset
 	for _, c := range catalogues {
 		d, err := c.load(ctx, *truthSample)
 		if err != nil {
@@ -70,9 +71,9 @@ func trainCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		var ps []pipelines.LabelledPair
+		var ps []train.LabelledPair
 		if strings.HasSuffix(path, ".json") || strings.HasSuffix(path, ".jsonl") {
-			ps, err = pipelines.ReadWDCPairs(f)
+			ps, err = train.ReadWDCPairs(f)
 		} else {
 			if records == nil {
 				if records, err = loadAll(ctx, *cfgPath); err != nil {
@@ -80,15 +81,15 @@ func trainCmd(args []string) error {
 					return err
 				}
 			}
-			ps, err = pipelines.ReadPairsCSV(f, records, *left, *right)
+			ps, err = train.ReadPairsCSV(f, records, *left, *right)
 		}
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		datasets = append(datasets, pipelines.Dataset{Name: path, Pairs: ps})
+		datasets = append(datasets, train.Dataset{Name: path, Pairs: ps})
 	}
-	opts := pipelines.TrainOptions{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn}
+	opts := train.Options{Holdout: *holdout, Seed: *seed, TrainedOn: *trainedOn}
 	if *features != "" {
 		opts.Features = strings.Split(*features, ",")
 	}
@@ -100,35 +101,35 @@ func trainCmd(args []string) error {
 		opts.TrainedOn = strings.Join(names, " + ")
 	}
 	if *leaveOneOut {
-		rows, err := pipelines.LeaveOneOut(datasets, opts)
+		rows, err := train.LeaveOneOut(datasets, opts)
 		if err != nil {
 			return err
 		}
 		fmt.Println("leave one dataset out (each row: a model trained on the other datasets):")
-		if err := pipelines.WriteHeldOut(os.Stdout, rows); err != nil {
+		if err := train.WriteHeldOut(os.Stdout, rows); err != nil {
 			return err
 		}
 	}
-	res, err := pipelines.TrainModel(datasets, opts)
+	res, err := train.Model(datasets, opts)
 	if err != nil {
 		return err
 	}
 	fmt.Println(res)
 	if len(heldOut) > 0 {
-		var rows []pipelines.HeldOut
+		var rows []train.HeldOut
 		for _, c := range heldOut {
 			d, err := c.load(ctx, 1)
 			if err != nil {
 				return err
 			}
-			h, err := pipelines.EvaluateHeldOut(res.Model, d)
+			h, err := train.EvaluateHeldOut(res.Model, d)
 			if err != nil {
 				return err
 			}
 			rows = append(rows, h)
 		}
 		fmt.Println("held-out catalogues, scored by the trained model:")
-		if err := pipelines.WriteHeldOut(os.Stdout, rows); err != nil {
+		if err := train.WriteHeldOut(os.Stdout, rows); err != nil {
 			return err
 		}
 	}
@@ -137,7 +138,7 @@ func trainCmd(args []string) error {
 
 // trainUnsupervised fits a Fellegi-Sunter model on the records of the
 // config's sources, blocked with its blocking rules, and writes it.
-func trainUnsupervised(ctx context.Context, cfgPath, out, trainedOn string, opts pipelines.UnsupervisedOptions) error {
+func trainUnsupervised(ctx context.Context, cfgPath, out, trainedOn string, opts train.UnsupervisedOptions) error {
 	cfg, err := schemas.Load(cfgPath)
 	if err != nil {
 		return err
@@ -150,7 +151,7 @@ func trainUnsupervised(ctx context.Context, cfgPath, out, trainedOn string, opts
 	if opts.TrainedOn == "" {
 		opts.TrainedOn = "unsupervised (Fellegi-Sunter EM, no labels) on the records of " + cfgPath
 	}
-	res, err := pipelines.TrainUnsupervised(all, cfg.Matching.Blocking, opts)
+	res, err := train.Unsupervised(all, cfg.Matching.Blocking, opts)
 	if err != nil {
 		return err
 	}
@@ -176,8 +177,8 @@ func appendCatalogue(dst *[]catalogueSpec) func(string) error {
 	}
 }
 
-func (c catalogueSpec) load(ctx context.Context, sample float64) (pipelines.Dataset, error) {
-	return pipelines.LoadCatalogue(ctx, c.config, c.config, c.truth, c.left, c.right, sample)
+func (c catalogueSpec) load(ctx context.Context, sample float64) (train.Dataset, error) {
+	return train.LoadCatalogue(ctx, c.config, c.config, c.truth, c.left, c.right, sample)
 }
 
 func loadAll(ctx context.Context, cfgPath string) (map[string]schemas.Product, error) {

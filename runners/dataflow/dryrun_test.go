@@ -53,7 +53,7 @@ const (
 )
 
 // demoPipeline builds the whole job on testdata/demo.yaml for Dataflow
-// exactly as the CLI does (pipelines.Prepare, then pipelines.Build with
+// exactly as the CLI does (pipelines.LoadJob, then pipelines.Build with
 // the commit runners.CommitAfterRun chooses), writing to gs://.
 func demoPipeline(t *testing.T, flags map[string]string) *beam.Pipeline {
 	t.Helper()

@@ -89,7 +89,7 @@ func (d *avroDecoder) Next() (rec schemas.RawRecord, err error) {
 	raw, _ := json.Marshal(f.fields)
 	rec.Raw = rawText(raw)
 	if f.err != nil {
-		rec.Err = &RecordError{Position: rec.Position, Field: f.errField, Err: f.err}
+		rec.Err = &DecodeError{Position: rec.Position, Field: f.errField, Err: f.err}
 	} else {
 		rec.Fields = f.fields
 	}

@@ -143,7 +143,7 @@ func (d *csvDecoder) Next() (schemas.RawRecord, error) {
 		Raw:      rawText(trimNewlines(raw)),
 	}
 	if pe != nil {
-		rec.Err = &RecordError{Position: rec.Position, Err: pe}
+		rec.Err = &DecodeError{Position: rec.Position, Err: pe}
 		if errors.Is(pe, csv.ErrQuote) && pe.Line > pe.StartLine && d.tap.consumedAll(d.r.InputOffset()) {
 			// A quoted field opened on StartLine swallowed every line up
 			// to the end of the file: nothing after it can be trusted.
@@ -159,14 +159,14 @@ func (d *csvDecoder) Next() (schemas.RawRecord, error) {
 		}
 	}
 	if len(row) != len(d.header) {
-		rec.Err = &RecordError{Position: rec.Position,
+		rec.Err = &DecodeError{Position: rec.Position,
 			Err: fmt.Errorf("%w: %d, the header has %d", ErrFieldCount, len(row), len(d.header))}
 		return rec, nil
 	}
 	if d.utf8 && !utf8.Valid(raw) {
 		for i, v := range row {
 			if !utf8.ValidString(v) {
-				rec.Err = &RecordError{Position: rec.Position, Field: d.header[i], Err: encodingHint(invalidUTF8([]byte(v)), "csv.encoding")}
+				rec.Err = &DecodeError{Position: rec.Position, Field: d.header[i], Err: encodingHint(invalidUTF8([]byte(v)), "csv.encoding")}
 				return rec, nil
 			}
 		}

@@ -24,19 +24,20 @@ var (
 	ErrDuplicateField = errors.New("duplicate field")
 )
 
-// RecordError is a record-level decode error. It is the type of
-// schemas.RawRecord.Err for every record a decoder in this package rejects.
-type RecordError struct {
+// DecodeError says why a decoder in this package could not decode one raw
+// record: it is the type of schemas.RawRecord.Err for every record they
+// reject. The mapper turns it into a schemas.RejectError.
+type DecodeError struct {
 	Position string // where the record starts: "items.csv:12"
 	Field    string // the field at fault, when known
 	Err      error  // the cause; wraps one of the sentinels above
 }
 
-func (e *RecordError) Error() string {
+func (e *DecodeError) Error() string {
 	if e.Field != "" {
 		return fmt.Sprintf("%s: field %q: %v", e.Position, e.Field, e.Err)
 	}
 	return fmt.Sprintf("%s: %v", e.Position, e.Err)
 }
 
-func (e *RecordError) Unwrap() error { return e.Err }
+func (e *DecodeError) Unwrap() error { return e.Err }

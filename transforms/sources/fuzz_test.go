@@ -38,7 +38,7 @@ func fuzzDecode(t *testing.T, typ string, data []byte, src schemas.SourceConfig)
 		if (rec.Err == nil) == (rec.Fields == nil) {
 			t.Fatalf("%s: want exactly one of Err and Fields: %+v", rec.Position, rec)
 		}
-		var re *RecordError
+		var re *DecodeError
 		if rec.Err != nil && !errors.As(rec.Err, &re) {
 			t.Fatalf("%s: Err is %T", rec.Position, rec.Err)
 		}

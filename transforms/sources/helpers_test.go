@@ -62,11 +62,11 @@ func checkRecord(t testing.TB, rec schemas.RawRecord) {
 		t.Errorf("%s: want exactly one of Err and Fields; Err=%v Fields=%v", rec.Position, rec.Err, rec.Fields)
 	}
 	if rec.Err != nil {
-		var re *RecordError
+		var re *DecodeError
 		if !errors.As(rec.Err, &re) {
-			t.Errorf("%s: Err is %T, want *RecordError", rec.Position, rec.Err)
+			t.Errorf("%s: Err is %T, want *DecodeError", rec.Position, rec.Err)
 		} else if re.Position != rec.Position {
-			t.Errorf("RecordError position %q, record position %q", re.Position, rec.Position)
+			t.Errorf("DecodeError position %q, record position %q", re.Position, rec.Position)
 		}
 	}
 }

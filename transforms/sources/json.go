@@ -78,7 +78,7 @@ func (d *jsonDecoder) Next() (schemas.RawRecord, error) {
 	}
 	fields, err := flattenJSON(text)
 	if err != nil {
-		rec.Err = &RecordError{Position: rec.Position, Err: encodingHint(err, "json.encoding")}
+		rec.Err = &DecodeError{Position: rec.Position, Err: encodingHint(err, "json.encoding")}
 	} else {
 		rec.Fields = fields
 	}

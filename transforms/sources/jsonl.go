@@ -52,7 +52,7 @@ func (d *jsonlDecoder) Next() (schemas.RawRecord, error) {
 		}
 		fields, ferr := flattenJSON(text)
 		if ferr != nil {
-			rec.Err = &RecordError{Position: rec.Position, Err: encodingHint(ferr, "json.encoding")}
+			rec.Err = &DecodeError{Position: rec.Position, Err: encodingHint(ferr, "json.encoding")}
 		} else {
 			rec.Fields = fields
 		}

@@ -188,7 +188,7 @@ func (d *parquetDecoder) record(row parquet.Row) schemas.RawRecord {
 		values := row[i:j]
 		i = j
 		if col < 0 || col >= len(d.columns) {
-			rec.Err = &RecordError{Position: rec.Position, Err: fmt.Errorf("value for unknown column %d", col)}
+			rec.Err = &DecodeError{Position: rec.Position, Err: fmt.Errorf("value for unknown column %d", col)}
 			continue
 		}
 		c := d.columns[col]
@@ -198,7 +198,7 @@ func (d *parquetDecoder) record(row parquet.Row) schemas.RawRecord {
 			}
 			s, _, err := renderParquet(values[0], c.typ)
 			if err != nil && rec.Err == nil {
-				rec.Err = &RecordError{Position: rec.Position, Field: c.name, Err: err}
+				rec.Err = &DecodeError{Position: rec.Position, Field: c.name, Err: err}
 			}
 			fields[c.name] = s
 			continue
@@ -210,7 +210,7 @@ func (d *parquetDecoder) record(row parquet.Row) schemas.RawRecord {
 			}
 			s, quote, err := renderParquet(v, c.typ)
 			if err != nil && rec.Err == nil {
-				rec.Err = &RecordError{Position: rec.Position, Field: c.name, Err: err}
+				rec.Err = &DecodeError{Position: rec.Position, Field: c.name, Err: err}
 			}
 			if arr == nil {
 				arr = append(arr, '[')

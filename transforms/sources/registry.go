@@ -8,7 +8,7 @@
 //
 // Decoders report problems at two levels. A record-level problem (a ragged
 // CSV row, a JSON line that does not parse, invalid UTF-8) comes back as a
-// RawRecord whose Err is a *RecordError and whose Raw holds the offending
+// RawRecord whose Err is a *DecodeError and whose Raw holds the offending
 // text; decoding continues with the next record. A file-level problem (an
 // unreadable Parquet footer, a JSON document whose syntax breaks mid-array,
 // duplicate CSV header names) is returned as the error of Next and ends the

@@ -229,7 +229,7 @@ func (f *restFetch) run(ctx context.Context, emit func(schemas.RawRecord) error)
 			}
 			fields, ferr := flattenJSON(text)
 			if ferr != nil {
-				rec.Err = &RecordError{Position: rec.Position, Err: ferr}
+				rec.Err = &DecodeError{Position: rec.Position, Err: ferr}
 			} else {
 				rec.Fields = fields
 			}

@@ -1,10 +1,12 @@
-package pipelines
+package report
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/linkbeam/linkbeam/internal/evaluate"
 )
 
 // Chart is an SVG chart laid out in Go: every coordinate is computed here
@@ -149,7 +151,7 @@ func niceTicks(max float64, n int) ([]float64, float64) {
 
 // sweepChart draws precision, recall and F1 of the clusters against the
 // threshold, with the run's threshold marked.
-func sweepChart(points []SweepPoint, threshold float64) Chart {
+func sweepChart(points []evaluate.SweepPoint, threshold float64) Chart {
 	c := Chart{ID: "pr-curve", Title: "Precision, recall and F1 by threshold", Width: 600, Height: 340}
 	if len(points) == 0 {
 		c.Empty = "no scored pairs: set output.write_pairs to sweep thresholds"
@@ -192,11 +194,11 @@ func sweepChart(points []SweepPoint, threshold float64) Chart {
 	c.Labels = append(c.Labels, Label{X: tx + 4, Y: f.bottom() - 6, Text: "run " + fixed(2)(threshold), Anchor: "start"})
 	metrics := []struct {
 		name, color string
-		get         func(PairMetrics) float64
+		get         func(evaluate.PairMetrics) float64
 	}{
-		{"precision", colorPrecision, func(m PairMetrics) float64 { return m.Precision }},
-		{"recall", colorRecall, func(m PairMetrics) float64 { return m.Recall }},
-		{"F1", colorF1, func(m PairMetrics) float64 { return m.F1 }},
+		{"precision", colorPrecision, func(m evaluate.PairMetrics) float64 { return m.Precision }},
+		{"recall", colorRecall, func(m evaluate.PairMetrics) float64 { return m.Recall }},
+		{"F1", colorF1, func(m evaluate.PairMetrics) float64 { return m.F1 }},
 	}
 	for i, m := range metrics {
 		s := Series{Name: m.name, Color: m.color}

@@ -1,4 +1,4 @@
-package pipelines
+package report
 
 import (
 	"bytes"
@@ -12,8 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/linkbeam/linkbeam/internal/demojob"
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/explain"
 	"github.com/linkbeam/linkbeam/matchers"
 )
+
+func TestMain(m *testing.M) { ptest.Main(m) }
 
 // chromiumFlags make headless Chromium safe to run as root in a container
 // and keep it off the network.
@@ -39,33 +46,25 @@ func TestReportInBrowser(t *testing.T) {
 		t.Skip("chromium is not installed (apt-get install -y chromium, or make test-report): skipping the browser check of the HTML report")
 	}
 	ctx := context.Background()
-	cfg, opts := runDemoWithPairs(t)
-	links, err := ReadLinks(ctx, opts.Output)
+	cfg, opts := demojob.RunWithPairs(t)
+	run, err := explain.LoadRun(ctx, cfg, opts.Model, opts.Output, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := ReadPairs(ctx, opts.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open("../testdata/demo/truth.csv")
+	f, err := os.Open(demojob.Truth)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	truth, err := ReadTruth(f, "", "")
+	truth, err := evaluate.ReadTruth(f, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := BuildReport(ReportInput{
-		Links: links, Pairs: pairs, Truth: truth, Threshold: MatchThreshold(cfg, opts.Model),
+	r, err := Build(Input{
+		Links: run.Links, Pairs: run.Pairs, Truth: truth, Threshold: run.Threshold,
 		Cluster: matchers.ClusterOptions{MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
 			OnePerSource: cfg.Matching.Clustering.OnePerSource},
-		Corpus: corpus, Model: opts.Model, About: []Fact{{"config", demoConfig}},
+		Corpus: run.Corpus, Model: opts.Model, About: []Fact{{"config", demojob.Config}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package pipelines
+package explain
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -60,23 +61,13 @@ type DiagnosedRecord struct {
 	Blocking []RuleKeys        // per configured rule, in order
 }
 
-// SharedBlock is a blocking key both records of a pair have.
-type SharedBlock struct {
-	Rule, Key string
-	Size      int  // records with the key
-	Oversized bool // Size > max_block_size: pairs only by sorted neighbourhood
-	// Paired: the block makes the records a candidate pair (always, unless
-	// Oversized and the window does not reach).
-	Paired bool
-}
-
 // PairDiagnosis says which stage of the job decided a pair of records and
 // why: blocking, scoring (feature by feature) or clustering.
 type PairDiagnosis struct {
 	A, B DiagnosedRecord // in key order
 	// Shared are the blocking keys both records have; Candidate is set
 	// when one of them pairs the records.
-	Shared    []SharedBlock
+	Shared    []replay.SharedBlock
 	Candidate bool
 	// MaxBlockSize and Window are the run's block-size cap and
 	// sorted-neighbourhood window.
@@ -102,34 +93,34 @@ type PairDiagnosis struct {
 	Model    *matchers.Model
 }
 
-// PairOptions locate a run and a pair for DiagnosePair.
+// PairOptions locate a run and a pair for Pair.
 type PairOptions struct {
 	Output    string    // the run's committed output directory
 	Pair      [2]string // SOURCE:ID each
-	Threshold float64   // the run's threshold; 0 means MatchThreshold
+	Threshold float64   // the run's threshold; 0 means replay.MatchThreshold
 }
 
-// DiagnosePair reads a run's links/ and pairs/, loads the sources it read
-// and diagnoses one pair of records.
-func DiagnosePair(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts PairOptions) (*PairDiagnosis, error) {
+// Pair reads a run's links/ and pairs/, loads the sources it read and
+// diagnoses one pair of records.
+func Pair(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts PairOptions) (*PairDiagnosis, error) {
 	for _, k := range opts.Pair {
 		if _, _, ok := strings.Cut(k, ":"); !ok {
 			return nil, fmt.Errorf("record %q: want SOURCE:ID", k)
 		}
 	}
-	r, err := loadRun(ctx, cfg, m, opts.Output, opts.Threshold)
+	r, err := LoadRun(ctx, cfg, m, opts.Output, opts.Threshold)
 	if err != nil {
 		return nil, err
 	}
-	return r.corpus.DiagnosePair(cfg, m, r.threshold, r.links, r.pairs, opts.Pair[0], opts.Pair[1])
+	return PairIn(r.Corpus, cfg, m, r.Threshold, r.Links, r.Pairs, opts.Pair[0], opts.Pair[1])
 }
 
-// DiagnosePair diagnoses the pair of records a and b of a run of cfg with
-// model m and threshold th, from its links and scored pairs (nil when it
-// wrote none): blocking is redone over the whole corpus as the job does
-// it, the pair and the pairs among the records of both masters are
-// scored again, and clustering is replayed over those.
-func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64, links []schemas.LinkRow, pairs []schemas.PairRow, a, b string) (*PairDiagnosis, error) {
+// PairIn diagnoses the pair of records a and b of a run of cfg with model
+// m and threshold th, from its links and scored pairs (nil when it wrote
+// none) and its records c: blocking is redone over the whole corpus as
+// the job does it, the pair and the pairs among the records of both
+// masters are scored again, and clustering is replayed over those.
+func PairIn(c *replay.Corpus, cfg *schemas.Config, m *matchers.Model, th float64, links []schemas.LinkRow, pairs []schemas.PairRow, a, b string) (*PairDiagnosis, error) {
 	if a == b {
 		return nil, fmt.Errorf("%s and %s are one record: give two", a, b)
 	}
@@ -147,28 +138,29 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 		if _, ok := master[k]; !ok {
 			return nil, fmt.Errorf("record %s is not in links/: it was not read, was rejected or superseded, or the key is wrong (want SOURCE:ID)", k)
 		}
-		if _, ok := c.index[k]; !ok {
+		if _, ok := c.Product(k); !ok {
 			return nil, fmt.Errorf("record %s is in links/ but not in the sources: they changed since the run", k)
 		}
 	}
-	pe, err := c.ExplainPair(m, a, b)
+	pe, err := Score(c, m, a, b)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := c.blockIndex(cfg.Matching.Blocking)
+	ix, err := c.Blocking(cfg.Matching.Blocking)
 	if err != nil {
 		return nil, err
 	}
 	d := &PairDiagnosis{PairExplanation: pe, Threshold: th, Model: m, RunPairs: len(pairs) > 0,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window}
 	for _, p := range pairs {
-		if orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)) == [2]string{a, b} {
+		if schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)) == [2]string{a, b} {
 			d.Stored, d.HasStored = p.MatchProbability, true
 		}
 	}
 	for i, k := range []string{a, b} {
-		r := DiagnosedRecord{Key: k, Prepared: c.list[c.index[k]].prep, MasterID: master[k], Members: len(members[master[k]])}
-		for _, rule := range ix.rules {
+		prep, _ := c.Prepared(k)
+		r := DiagnosedRecord{Key: k, Prepared: prep, MasterID: master[k], Members: len(members[master[k]])}
+		for _, rule := range ix.Rules() {
 			r.Blocking = append(r.Blocking, RuleKeys{Rule: rule.Name(), Keys: rule.Keys(&r.Prepared, nil)})
 		}
 		if i == 0 {
@@ -177,7 +169,7 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 			d.B = r
 		}
 	}
-	d.Shared = ix.shared(&d.A.Prepared, &d.B.Prepared, c.index[a], c.index[b])
+	d.Shared = ix.Shared(a, b)
 	for _, s := range d.Shared {
 		d.Candidate = d.Candidate || s.Paired
 	}
@@ -188,14 +180,14 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 	if d.B.MasterID != d.A.MasterID {
 		nodes = append(nodes, members[d.B.MasterID]...)
 	}
-	nodes = slices.DeleteFunc(nodes, func(k string) bool { _, ok := c.index[k]; return !ok })
+	nodes = slices.DeleteFunc(nodes, func(k string) bool { _, ok := c.Product(k); return !ok })
 	slices.Sort(nodes)
-	edges, err := c.scoredEdges(ix, m, th, nodes, cfg.Matching.Clustering.OnePerSource)
+	edges, err := ix.ScoredEdges(m, th, nodes, cfg.Matching.Clustering.OnePerSource)
 	if err != nil {
 		return nil, err
 	}
 	na, nb := int32(slices.Index(nodes, a)), int32(slices.Index(nodes, b))
-	sameSource := sourcePart(a) == sourcePart(b)
+	sameSource := schemas.KeySource(a) == schemas.KeySource(b)
 	switch {
 	case d.A.MasterID == d.B.MasterID:
 		d.Stage = StageMatchedThrough
@@ -207,7 +199,7 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 		d.Stage = StageNotBlocked
 	case sameSource && cfg.Matching.Clustering.OnePerSource:
 		d.Stage, d.Refusal = StageRefused, RefusedOnePerSource
-		d.RefusalDetail = fmt.Sprintf("both records are from %s: under one_per_source the job does not even score the pair", sourcePart(a))
+		d.RefusalDetail = fmt.Sprintf("both records are from %s: under one_per_source the job does not even score the pair", schemas.KeySource(a))
 	case d.Probability < th:
 		d.Stage = StageBelowThreshold
 	default:
@@ -215,71 +207,6 @@ func (c *Corpus) DiagnosePair(cfg *schemas.Config, m *matchers.Model, th float64
 		d.Refusal, d.RefusalDetail = replayRefusal(nodes, edges, c, na, nb, d.Probability, cfg.Matching.Clustering)
 	}
 	return d, nil
-}
-
-// shared lists, by rule, the blocking keys records i and j (prepared as
-// pi and pj) share, and whether each block pairs them.
-func (ix *blockIndex) shared(pi, pj *matchers.Prepared, i, j int) []SharedBlock {
-	var out []SharedBlock
-	for _, rule := range ix.rules {
-		keysJ := rule.Keys(pj, nil)
-		for _, key := range rule.Keys(pi, nil) {
-			if !slices.Contains(keysJ, key) {
-				continue
-			}
-			size := len(ix.blocks[key])
-			s := SharedBlock{Rule: rule.Name(), Key: key, Size: size,
-				Oversized: ix.cfg.MaxBlockSize > 0 && size > ix.cfg.MaxBlockSize}
-			s.Paired = !s.Oversized
-			if s.Oversized {
-				ix.blockPairs(key, func(x, y int) { s.Paired = s.Paired || (x == i && y == j) })
-			}
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// isCandidate reports whether blocking pairs records i and j.
-func (ix *blockIndex) isCandidate(pi, pj *matchers.Prepared, i, j int) bool {
-	for _, s := range ix.shared(pi, pj, i, j) {
-		if s.Paired {
-			return true
-		}
-	}
-	return false
-}
-
-// scoredEdges scores the candidate pairs among nodes (record keys of the
-// corpus, ascending) as the job does and returns those at or above th, over node
-// indices.
-func (c *Corpus) scoredEdges(ix *blockIndex, m *matchers.Model, th float64, nodes []string, onePerSource bool) ([]matchers.Edge, error) {
-	fs, err := matchers.NewFeatureSet(m.Features)
-	if err != nil {
-		return nil, err
-	}
-	var edges []matchers.Edge
-	var x []float64
-	for u := range nodes {
-		iu := c.index[nodes[u]]
-		ru := c.list[iu]
-		for v := u + 1; v < len(nodes); v++ {
-			iv := c.index[nodes[v]]
-			rv := c.list[iv]
-			if onePerSource && ru.product.Source == rv.product.Source {
-				continue
-			}
-			lo, hi := min(iu, iv), max(iu, iv)
-			if !ix.isCandidate(&c.list[lo].prep, &c.list[hi].prep, lo, hi) {
-				continue
-			}
-			x = fs.Compute(&ru.prep, &rv.prep, x[:0])
-			if p := m.Probability(x); p >= th {
-				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p})
-			}
-		}
-	}
-	return edges, nil
 }
 
 // edgePath returns a shortest chain of record keys from node a to node b
@@ -325,7 +252,7 @@ func edgePath(nodes []string, edges []matchers.Edge, a, b int32) []string {
 // the job checks them, that refuses to merge the clusters of a and b then.
 // Only edges among the two masters matter: a merge with any other record
 // would have put it in one of them.
-func replayRefusal(nodes []string, edges []matchers.Edge, c *Corpus, a, b int32, p float64, cc schemas.ClusteringConfig) (rule, detail string) {
+func replayRefusal(nodes []string, edges []matchers.Edge, c *replay.Corpus, a, b int32, p float64, cc schemas.ClusteringConfig) (rule, detail string) {
 	// Edges before (a, b) in the job's best-first order: P descending, then
 	// the smaller end, then the larger; node indices follow key order as
 	// the job's do.
@@ -340,20 +267,21 @@ func replayRefusal(nodes []string, edges []matchers.Edge, c *Corpus, a, b int32,
 	sourceIDs, gtinIDs := map[string]int32{}, map[string]int32{}
 	gtins := make([]string, len(nodes))
 	for i, k := range nodes {
-		s := sourcePart(k)
+		s := schemas.KeySource(k)
 		if _, ok := sourceIDs[s]; !ok {
 			sourceIDs[s] = int32(len(sourceIDs))
 		}
 		sources[i] = sourceIDs[s]
 		idents[i] = -1
-		if g := c.list[c.index[k]].prep.GTIN; g != "" {
+		p, _ := c.Prepared(k)
+		if g := p.GTIN; g != "" {
 			if _, ok := gtinIDs[g]; !ok {
 				gtinIDs[g] = int32(len(gtinIDs))
 			}
 			idents[i], gtins[i] = gtinIDs[g], g
 		}
 	}
-	opts := ClusterOptions(cc)
+	opts := replay.ClusterOptions(cc)
 	opts.Sources, opts.Identifiers = sources, idents
 	rep := matchers.Cluster(len(nodes), before, opts)
 	type side struct {
@@ -366,7 +294,7 @@ func replayRefusal(nodes []string, edges []matchers.Edge, c *Corpus, a, b int32,
 		for s, end := range []int32{a, b} {
 			if r == rep[end] {
 				sides[s].size++
-				sides[s].sources[sourcePart(nodes[i])] = true
+				sides[s].sources[schemas.KeySource(nodes[i])] = true
 				sides[s].gtin = cmp.Or(sides[s].gtin, gtins[i])
 			}
 		}
@@ -451,7 +379,7 @@ func (d *PairDiagnosis) WriteText(w io.Writer) error {
 	switch {
 	case d.HasStored:
 		fmt.Fprintf(w, "  (pairs/: %.4f", d.Stored)
-		if math.Abs(d.Stored-d.Probability) > staleTolerance {
+		if math.Abs(d.Stored-d.Probability) > StaleTolerance {
 			fmt.Fprint(w, ", differs: the run used another model or other records")
 		}
 		fmt.Fprint(w, ")")

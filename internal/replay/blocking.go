@@ -1,4 +1,4 @@
-package pipelines
+package replay
 
 import (
 	"runtime"
@@ -24,28 +24,29 @@ func CandidatePairs(records []schemas.Product, cfg schemas.BlockingConfig) ([][2
 		p := transforms.MatchView(&records[i], brands)
 		prepared[i] = &p
 	}
-	ix, err := newBlockIndex(prepared, cfg)
+	ix, err := newBlocking(prepared, cfg)
 	if err != nil {
 		return nil, err
 	}
 	return ix.pairs(), nil
 }
 
-// blockIndex is the job's blocking of a set of records, in memory: the
+// Blocking is the job's blocking of a set of records, in memory: the
 // members of every block and the order sorted neighbourhood uses.
-type blockIndex struct {
+type Blocking struct {
 	cfg    schemas.BlockingConfig
 	rules  []matchers.BlockingRule
 	titles []string         // normalised titles, by record index
 	blocks map[string][]int // blocking key -> record indices, ascending
+	corpus *Corpus          // the records, when they are a corpus's
 }
 
-func newBlockIndex(prepared []*matchers.Prepared, cfg schemas.BlockingConfig) (*blockIndex, error) {
+func newBlocking(prepared []*matchers.Prepared, cfg schemas.BlockingConfig) (*Blocking, error) {
 	rules, err := transforms.BlockingRules(cfg)
 	if err != nil {
 		return nil, err
 	}
-	ix := &blockIndex{cfg: cfg, rules: rules, titles: make([]string, len(prepared)), blocks: map[string][]int{}}
+	ix := &Blocking{cfg: cfg, rules: rules, titles: make([]string, len(prepared)), blocks: map[string][]int{}}
 	var keys []string
 	for i, p := range prepared {
 		ix.titles[i] = p.Title
@@ -62,18 +63,26 @@ func newBlockIndex(prepared []*matchers.Prepared, cfg schemas.BlockingConfig) (*
 	return ix, nil
 }
 
-// blockIndex blocks the corpus's records as the job would.
-func (c *Corpus) blockIndex(cfg schemas.BlockingConfig) (*blockIndex, error) {
+// Blocking blocks the corpus's records as the job would.
+func (c *Corpus) Blocking(cfg schemas.BlockingConfig) (*Blocking, error) {
 	prepared := make([]*matchers.Prepared, len(c.list))
 	for i, r := range c.list {
 		prepared[i] = &r.prep
 	}
-	return newBlockIndex(prepared, cfg)
+	ix, err := newBlocking(prepared, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ix.corpus = c
+	return ix, nil
 }
+
+// Rules are the blocking rules of the config, in order.
+func (ix *Blocking) Rules() []matchers.BlockingRule { return ix.rules }
 
 // blockPairs emits the pairs block key makes (record indices, i < j)
 // with matchers.BlockPairs, members sorted by title as Score sorts them.
-func (ix *blockIndex) blockPairs(key string, emit func(i, j int)) {
+func (ix *Blocking) blockPairs(key string, emit func(i, j int)) {
 	m := ix.blocks[key]
 	if len(m) > ix.cfg.MaxBlockSize && matchers.DropsOversized(key) {
 		return
@@ -89,7 +98,7 @@ func (ix *blockIndex) blockPairs(key string, emit func(i, j int)) {
 }
 
 // pairs returns every candidate pair once, in block key order.
-func (ix *blockIndex) pairs() [][2]int {
+func (ix *Blocking) pairs() [][2]int {
 	names := make([]string, 0, len(ix.blocks))
 	for k := range ix.blocks {
 		names = append(names, k)
@@ -106,27 +115,6 @@ func (ix *blockIndex) pairs() [][2]int {
 		})
 	}
 	return out
-}
-
-// LabelCandidates labels the candidate pairs of records with a truth and
-// reports which labels the truth vouches for: not a pair with a record
-// the truth does not mention (entity truth), nor two records of one source
-// when the truth lists matching id pairs across two sources. Those are
-// labelled non-matches; they stay, since the job scores and clusters them
-// too.
-func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, t *Truth) (pairs []LabelledPair, judged []bool, err error) {
-	idx, err := CandidatePairs(records, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	pairs, judged = make([]LabelledPair, len(idx)), make([]bool, len(idx))
-	for n, p := range idx {
-		a, b := records[p[0]], records[p[1]]
-		ka, kb := a.Key(), b.Key()
-		judged[n] = t.counts(ka, kb) && (t.CrossSources[0] != "" || t.Records[ka] && t.Records[kb])
-		pairs[n] = LabelledPair{A: a, B: b, Match: judged[n] && t.Pairs[orderedPair(ka, kb)]}
-	}
-	return pairs, judged, nil
 }
 
 // NewestPerKey keeps the newest version of each record, as Dedupe does,
@@ -156,7 +144,7 @@ func NewestPerKey(records []schemas.Product) []schemas.Product {
 // clustering.one_per_source pairs within one source are left out, as the
 // job leaves them unscored. Pairs come in block key order.
 func (c *Corpus) ScoreCandidates(cfg *schemas.Config, m *matchers.Model) ([]schemas.PairRow, error) {
-	ix, err := c.blockIndex(cfg.Matching.Blocking)
+	ix, err := c.Blocking(cfg.Matching.Blocking)
 	if err != nil {
 		return nil, err
 	}
@@ -186,4 +174,92 @@ func (c *Corpus) ScoreCandidates(cfg *schemas.Config, m *matchers.Model) ([]sche
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// SharedBlock is a blocking key both records of a pair have.
+type SharedBlock struct {
+	Rule, Key string
+	Size      int  // records with the key
+	Oversized bool // Size > max_block_size: pairs only by sorted neighbourhood
+	// Paired: the block makes the records a candidate pair (always, unless
+	// Oversized and the window does not reach).
+	Paired bool
+}
+
+// Shared lists, by rule, the blocking keys the corpus's records a and b
+// share, and whether each block pairs them.
+func (ix *Blocking) Shared(a, b string) []SharedBlock {
+	i, j := ix.corpus.index[a], ix.corpus.index[b]
+	if i > j {
+		i, j = j, i
+	}
+	return ix.shared(&ix.corpus.list[i].prep, &ix.corpus.list[j].prep, i, j)
+}
+
+// shared lists, by rule, the blocking keys records i and j (prepared as
+// pi and pj) share, and whether each block pairs them.
+func (ix *Blocking) shared(pi, pj *matchers.Prepared, i, j int) []SharedBlock {
+	var out []SharedBlock
+	for _, rule := range ix.rules {
+		keysJ := rule.Keys(pj, nil)
+		for _, key := range rule.Keys(pi, nil) {
+			if !slices.Contains(keysJ, key) {
+				continue
+			}
+			size := len(ix.blocks[key])
+			s := SharedBlock{Rule: rule.Name(), Key: key, Size: size,
+				Oversized: ix.cfg.MaxBlockSize > 0 && size > ix.cfg.MaxBlockSize}
+			s.Paired = !s.Oversized
+			if s.Oversized {
+				ix.blockPairs(key, func(x, y int) { s.Paired = s.Paired || (x == i && y == j) })
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// isCandidate reports whether blocking pairs records i and j.
+func (ix *Blocking) isCandidate(pi, pj *matchers.Prepared, i, j int) bool {
+	for _, s := range ix.shared(pi, pj, i, j) {
+		if s.Paired {
+			return true
+		}
+	}
+	return false
+}
+
+// ScoredEdges scores the candidate pairs among nodes (record keys of the
+// corpus, ascending) as the job does and returns those at or above th,
+// over node indices: the edges clustering sees among them. Under
+// onePerSource pairs within one source are left out, as the job leaves
+// them unscored.
+func (ix *Blocking) ScoredEdges(m *matchers.Model, th float64, nodes []string, onePerSource bool) ([]matchers.Edge, error) {
+	c := ix.corpus
+	fs, err := matchers.NewFeatureSet(m.Features)
+	if err != nil {
+		return nil, err
+	}
+	var edges []matchers.Edge
+	var x []float64
+	for u := range nodes {
+		iu := c.index[nodes[u]]
+		ru := c.list[iu]
+		for v := u + 1; v < len(nodes); v++ {
+			iv := c.index[nodes[v]]
+			rv := c.list[iv]
+			if onePerSource && ru.product.Source == rv.product.Source {
+				continue
+			}
+			lo, hi := min(iu, iv), max(iu, iv)
+			if !ix.isCandidate(&c.list[lo].prep, &c.list[hi].prep, lo, hi) {
+				continue
+			}
+			x = fs.Compute(&ru.prep, &rv.prep, x[:0])
+			if p := m.Probability(x); p >= th {
+				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p})
+			}
+		}
+	}
+	return edges, nil
 }

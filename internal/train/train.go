@@ -1,4 +1,7 @@
-package pipelines
+// Package train fits match models: the logistic model on labelled pairs
+// and catalogues (Model), with leave-one-dataset-out and held-out figures,
+// and the Fellegi-Sunter model from the records alone (Unsupervised).
+package train
 
 import (
 	"bufio"
@@ -8,13 +11,15 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
 )
@@ -171,6 +176,27 @@ func wdcText(s *string) string {
 	return strings.Join(kept, " ")
 }
 
+// LabelCandidates labels the candidate pairs of records with a truth and
+// reports which labels the truth vouches for: not a pair with a record
+// the truth does not mention (entity truth), nor two records of one source
+// when the truth lists matching id pairs across two sources. Those are
+// labelled non-matches; they stay, since the job scores and clusters them
+// too.
+func LabelCandidates(records []schemas.Product, cfg schemas.BlockingConfig, t *evaluate.Truth) (pairs []LabelledPair, judged []bool, err error) {
+	idx, err := replay.CandidatePairs(records, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	pairs, judged = make([]LabelledPair, len(idx)), make([]bool, len(idx))
+	for n, p := range idx {
+		a, b := records[p[0]], records[p[1]]
+		ka, kb := a.Key(), b.Key()
+		judged[n] = t.Judges(ka, kb) && (t.CrossSources[0] != "" || t.Records[ka] && t.Records[kb])
+		pairs[n] = LabelledPair{A: a, B: b, Match: judged[n] && t.Pairs[schemas.PairKey(ka, kb)]}
+	}
+	return pairs, judged, nil
+}
+
 // Dataset is one labelled training source: pairs to fit on and, for a
 // whole catalogue, the candidate pairs its blocking produces with the
 // truth, to choose the threshold by the clusters the job would build.
@@ -180,8 +206,8 @@ type Dataset struct {
 	Calibration *Calibration // nil for a set of pairs without its catalogue
 }
 
-// TrainOptions configure TrainModel.
-type TrainOptions struct {
+// Options configure Model.
+type Options struct {
 	Features  []string // default: the default model's features
 	Holdout   float64  // share of each dataset's pairs held out for evaluation; default 0.3
 	Seed      uint64
@@ -192,16 +218,16 @@ type TrainOptions struct {
 // Calibration is a labelled catalogue for choosing the threshold.
 type Calibration struct {
 	Pairs      []LabelledPair // every candidate pair blocking produces
-	Truth      *Truth
+	Truth      *evaluate.Truth
 	Clustering matchers.ClusterOptions
 }
 
-// TrainResult is a trained model with its held-out evaluation.
-type TrainResult struct {
+// Result is a trained model with its held-out evaluation.
+type Result struct {
 	Model    *matchers.Model
 	Holdout  matchers.Metrics
 	Train    matchers.Metrics
-	EndToEnd PairMetrics // mean over the calibration catalogues, when given
+	EndToEnd evaluate.PairMetrics // mean over the calibration catalogues, when given
 }
 
 // FeatureMatrix prepares the pairs' records (TF-IDF over every distinct
@@ -240,7 +266,7 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 	return X, y, nil
 }
 
-// TrainModel fits the logistic match model on labelled datasets. Each
+// Model fits the logistic match model on labelled datasets. Each
 // dataset weighs the same in the fit however many pairs it has, so a
 // large synthetic catalogue does not drown a small real one, and every
 // feature keeps its declared sign (matchers.Feature.Sign). A
@@ -248,7 +274,7 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 // figures. The threshold is the one with the best mean end-to-end F1 over
 // the datasets that are whole catalogues, or the best pairwise F1 on the
 // training pairs when there are none.
-func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
+func Model(datasets []Dataset, opts Options) (Result, error) {
 	if len(opts.Features) == 0 {
 		opts.Features = matchers.DefaultModel().Features
 	}
@@ -262,10 +288,10 @@ func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
 	for _, d := range datasets {
 		X, y, err := FeatureMatrix(d.Pairs, opts.Features)
 		if err != nil {
-			return TrainResult{}, err
+			return Result{}, err
 		}
 		if len(X) == 0 {
-			return TrainResult{}, fmt.Errorf("training: dataset %s has no pairs", d.Name)
+			return Result{}, fmt.Errorf("training: dataset %s has no pairs", d.Name)
 		}
 		pairs += len(X)
 		trainIdx, testIdx := matchers.SplitHoldout(len(X), opts.Holdout, opts.Seed)
@@ -280,11 +306,11 @@ func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
 	m, err := matchers.Train(xTrain, yTrain, matchers.TrainOptions{FeatureNames: opts.Features, L2: opts.L2,
 		RowWeights: weights, Signs: matchers.FeatureSigns(opts.Features)})
 	if err != nil {
-		return TrainResult{}, err
+		return Result{}, err
 	}
 	threshold, trainMetrics := matchers.BestThreshold(m.Predict(xTrain), yTrain)
 	m.Threshold = threshold
-	var endToEnd PairMetrics
+	var endToEnd evaluate.PairMetrics
 	var calibrations []*Calibration
 	for _, d := range datasets {
 		if d.Calibration != nil {
@@ -293,10 +319,10 @@ func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
 	}
 	if len(calibrations) > 0 {
 		if m.Threshold, endToEnd, err = calibrate(m, calibrations, opts.Features); err != nil {
-			return TrainResult{}, err
+			return Result{}, err
 		}
 	}
-	res := TrainResult{Model: m, Train: trainMetrics, EndToEnd: endToEnd}
+	res := Result{Model: m, Train: trainMetrics, EndToEnd: endToEnd}
 	if len(xTest) > 0 {
 		res.Holdout = matchers.Evaluate(m, xTest, yTest)
 	}
@@ -319,13 +345,13 @@ func TrainModel(datasets []Dataset, opts TrainOptions) (TrainResult, error) {
 
 // calibrate returns the threshold with the best mean end-to-end F1 over
 // the catalogues, and the mean metrics there.
-func calibrate(m *matchers.Model, cs []*Calibration, features []string) (float64, PairMetrics, error) {
-	grid := DefaultSweepThresholds()
-	sum := make([]PairMetrics, len(grid))
+func calibrate(m *matchers.Model, cs []*Calibration, features []string) (float64, evaluate.PairMetrics, error) {
+	grid := evaluate.DefaultSweepThresholds()
+	sum := make([]evaluate.PairMetrics, len(grid))
 	for _, c := range cs {
 		points, err := sweepModel(m, c, features, grid)
 		if err != nil {
-			return 0, PairMetrics{}, err
+			return 0, evaluate.PairMetrics{}, err
 		}
 		for i, p := range points {
 			sum[i].Precision += p.Precision / float64(len(cs))
@@ -344,7 +370,7 @@ func calibrate(m *matchers.Model, cs []*Calibration, features []string) (float64
 
 // sweepModel scores a catalogue's candidate pairs with m and rebuilds its
 // clusters at each threshold.
-func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds []float64) ([]SweepPoint, error) {
+func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds []float64) ([]evaluate.SweepPoint, error) {
 	X, _, err := FeatureMatrix(c.Pairs, features)
 	if err != nil {
 		return nil, err
@@ -354,7 +380,7 @@ func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds
 		scored[i] = schemas.PairRow{LeftSource: p.A.Source, LeftID: p.A.SourceID,
 			RightSource: p.B.Source, RightID: p.B.SourceID, MatchProbability: m.Probability(X[i])}
 	}
-	return Sweep(scored, c.Truth, thresholds, c.Clustering), nil
+	return evaluate.Sweep(scored, c.Truth, thresholds, c.Clustering), nil
 }
 
 // HeldOut is one dataset's figures for a model that was not trained on it.
@@ -362,10 +388,10 @@ type HeldOut struct {
 	Dataset string
 	// At is the metrics at the model's own threshold: end to end for a
 	// catalogue, pairwise on the labelled pairs otherwise.
-	At PairMetrics
+	At evaluate.PairMetrics
 	// Best is the best of the 0.01 grid on this dataset, and BestThreshold
 	// where it is: how far the shipped threshold is from this dataset's.
-	Best          PairMetrics
+	Best          evaluate.PairMetrics
 	BestThreshold float64
 	Threshold     float64
 }
@@ -374,7 +400,7 @@ type HeldOut struct {
 func EvaluateHeldOut(m *matchers.Model, d Dataset) (HeldOut, error) {
 	h := HeldOut{Dataset: d.Name, Threshold: m.Threshold}
 	if c := d.Calibration; c != nil {
-		grid := DefaultSweepThresholds()
+		grid := evaluate.DefaultSweepThresholds()
 		points, err := sweepModel(m, c, m.Features, append(grid, m.Threshold))
 		if err != nil {
 			return h, err
@@ -393,7 +419,7 @@ func EvaluateHeldOut(m *matchers.Model, d Dataset) (HeldOut, error) {
 	}
 	p := m.Predict(X)
 	h.At = pairMetrics(matchers.EvaluateProbabilities(p, y, m.Threshold))
-	for _, th := range DefaultSweepThresholds() {
+	for _, th := range evaluate.DefaultSweepThresholds() {
 		if mt := pairMetrics(matchers.EvaluateProbabilities(p, y, th)); mt.F1 > h.Best.F1 {
 			h.Best, h.BestThreshold = mt, th
 		}
@@ -401,19 +427,19 @@ func EvaluateHeldOut(m *matchers.Model, d Dataset) (HeldOut, error) {
 	return h, nil
 }
 
-func pairMetrics(m matchers.Metrics) PairMetrics {
-	return PairMetrics{Precision: m.Precision, Recall: m.Recall, F1: m.F1,
+func pairMetrics(m matchers.Metrics) evaluate.PairMetrics {
+	return evaluate.PairMetrics{Precision: m.Precision, Recall: m.Recall, F1: m.F1,
 		TruePositives: m.TP, FalsePositives: m.FP, FalseNegatives: m.FN}
 }
 
 // LeaveOneOut trains on every dataset but one and scores the one left
 // out, for each dataset in turn: the figures of a model on catalogues it
 // never saw.
-func LeaveOneOut(datasets []Dataset, opts TrainOptions) ([]HeldOut, error) {
+func LeaveOneOut(datasets []Dataset, opts Options) ([]HeldOut, error) {
 	var out []HeldOut
 	for i, d := range datasets {
 		rest := append(slices.Clone(datasets[:i]), datasets[i+1:]...)
-		res, err := TrainModel(rest, opts)
+		res, err := Model(rest, opts)
 		if err != nil {
 			return nil, fmt.Errorf("leaving out %s: %w", d.Name, err)
 		}
@@ -434,7 +460,7 @@ func formatMetrics(m matchers.Metrics) string {
 }
 
 // String reports the evaluation for the train command.
-func (r TrainResult) String() string {
+func (r Result) String() string {
 	s := fmt.Sprintf("train:   %s\nholdout: %s (pairwise, at the pairwise-best threshold)",
 		formatMetrics(r.Train), formatMetrics(r.Holdout))
 	if r.EndToEnd.F1 > 0 {
@@ -459,15 +485,15 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 		return Dataset{}, err
 	}
 	defer f.Close()
-	truth, err := ReadTruth(f, left, right)
+	truth, err := evaluate.ReadTruth(f, left, right)
 	if err != nil {
 		return Dataset{}, fmt.Errorf("%s: %w", truthPath, err)
 	}
-	all, err := LoadSources(ctx, cfg, cfg.SourceNames())
+	all, err := pipelines.LoadSources(ctx, cfg, cfg.SourceNames())
 	if err != nil {
 		return Dataset{}, err
 	}
-	pairs, judged, err := LabelCandidates(NewestPerKey(all), cfg.Matching.Blocking, truth)
+	pairs, judged, err := LabelCandidates(replay.NewestPerKey(all), cfg.Matching.Blocking, truth)
 	if err != nil {
 		return Dataset{}, err
 	}
@@ -475,7 +501,7 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 	if sample > 0 && sample < 1 {
 		step = int(math.Round(1 / sample))
 	}
-	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: ClusterOptions(cfg.Matching.Clustering)}}
+	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering)}}
 	n := 0
 	for i, p := range pairs {
 		if judged[i] {
@@ -498,132 +524,4 @@ func WriteHeldOut(w io.Writer, rows []HeldOut) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// UnsupervisedOptions configure TrainUnsupervised.
-type UnsupervisedOptions struct {
-	Comparisons []matchers.Comparison // default matchers.Comparisons
-	// RandomPairs is how many record pairs u is estimated from, drawn
-	// uniformly with Seed (every pair when there are fewer); default 1e6.
-	RandomPairs int
-	Seed        uint64
-	EM          matchers.EMOptions
-	TrainedOn   string
-}
-
-// UnsupervisedResult is a Fellegi-Sunter model estimated without labels.
-type UnsupervisedResult struct {
-	Model          *matchers.Model
-	FS             *matchers.FellegiSunter
-	Records        int
-	CandidatePairs int
-	RandomPairs    int
-}
-
-// TrainUnsupervised estimates a Fellegi-Sunter match model from the
-// records alone, as Splink does: u from pairs drawn at random (nearly all
-// non-matches), then m and the share of matches λ by EM over the candidate
-// pairs the blocking produces, u fixed. Records are prepared and TF-IDF
-// weighted over all of them, as the job does.
-func TrainUnsupervised(records []schemas.Product, blocking schemas.BlockingConfig, opts UnsupervisedOptions) (UnsupervisedResult, error) {
-	if opts.Comparisons == nil {
-		opts.Comparisons = matchers.Comparisons
-	}
-	if opts.RandomPairs == 0 {
-		opts.RandomPairs = 1_000_000
-	}
-	records = NewestPerKey(records)
-	if len(records) < 2 {
-		return UnsupervisedResult{}, fmt.Errorf("unsupervised training: %d records, want at least 2", len(records))
-	}
-	set, err := matchers.NewComparisonSet(opts.Comparisons)
-	if err != nil {
-		return UnsupervisedResult{}, err
-	}
-	candidates, err := CandidatePairs(records, blocking)
-	if err != nil {
-		return UnsupervisedResult{}, err
-	}
-	brands := matchers.DefaultBrandIndex()
-	prepared := make([]matchers.Prepared, len(records))
-	idf := &matchers.IDF{DF: map[string]int32{}}
-	for i := range records {
-		prepared[i] = transforms.MatchView(&records[i], brands)
-		idf.Add(prepared[i].TitleTokens)
-	}
-	for i := range prepared {
-		prepared[i].TFIDF = idf.Vector(prepared[i].TitleTokens)
-	}
-	var levels []uint8
-	count := func(lc *matchers.LevelCounts, i, j int) {
-		levels = set.Levels(&prepared[i], &prepared[j], levels[:0])
-		lc.Add(levels, 1)
-	}
-	random := &matchers.LevelCounts{}
-	drawn := randomPairs(len(records), opts.RandomPairs, opts.Seed, func(i, j int) { count(random, i, j) })
-	blocked := &matchers.LevelCounts{}
-	for _, p := range candidates {
-		count(blocked, p[0], p[1])
-	}
-	u := matchers.EstimateU(opts.Comparisons, random, opts.EM)
-	fs, err := matchers.EstimateM(opts.Comparisons, u, blocked, opts.EM)
-	if err != nil {
-		return UnsupervisedResult{}, err
-	}
-	m := fs.Model()
-	m.TrainedOn = opts.TrainedOn
-	m.Metrics = map[string]float64{
-		"records": float64(len(records)), "candidate_pairs": float64(len(candidates)),
-		"random_pairs": float64(drawn), "lambda": fs.Lambda, "em_iterations": float64(fs.Iterations),
-	}
-	for c, comp := range opts.Comparisons {
-		for l, level := range comp.Levels {
-			if !level.Null {
-				name := matchers.LevelFeature(comp, level)
-				m.Metrics["m "+name], m.Metrics["u "+name] = fs.M[c][l], fs.U[c][l]
-			}
-		}
-	}
-	return UnsupervisedResult{Model: m, FS: fs, Records: len(records), CandidatePairs: len(candidates), RandomPairs: drawn}, nil
-}
-
-// randomPairs calls fn with want pairs of distinct indices below n drawn
-// uniformly with seed, or with every pair once when there are no more
-// than want; it returns how many pairs it gave.
-func randomPairs(n, want int, seed uint64, fn func(i, j int)) int {
-	if all := n * (n - 1) / 2; all <= want {
-		for i := 0; i < n; i++ {
-			for j := i + 1; j < n; j++ {
-				fn(i, j)
-			}
-		}
-		return all
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	for k := 0; k < want; k++ {
-		i := rng.IntN(n)
-		j := rng.IntN(n - 1)
-		if j >= i {
-			j++ // uniform over the n-1 others
-		}
-		fn(i, j)
-	}
-	return want
-}
-
-// String reports the estimate for the train command.
-func (r UnsupervisedResult) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d records, %d candidate pairs, %d random pairs\n", r.Records, r.CandidatePairs, r.RandomPairs)
-	fmt.Fprintf(&b, "EM: %d iterations, converged %v; share of matches among candidate pairs λ %.4f\n", r.FS.Iterations, r.FS.Converged, r.FS.Lambda)
-	fmt.Fprintf(&b, "%-28s %9s %9s %8s\n", "level", "m", "u", "ln(m/u)")
-	for c, comp := range r.FS.Comparisons {
-		for l, level := range comp.Levels {
-			if !level.Null {
-				fmt.Fprintf(&b, "%-28s %9.5f %9.5f %8.3f\n", matchers.LevelFeature(comp, level), r.FS.M[c][l], r.FS.U[c][l], math.Log(r.FS.M[c][l]/r.FS.U[c][l]))
-			}
-		}
-	}
-	fmt.Fprintf(&b, "threshold %.2f", r.Model.Threshold)
-	return b.String()
 }

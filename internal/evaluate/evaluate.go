@@ -1,4 +1,8 @@
-package pipelines
+// Package evaluate measures a run against ground truth: pairwise
+// precision, recall and F1 of its clusters, blocking recall, a sweep of
+// thresholds with the clusters rebuilt at each. internal/report lays them
+// out as a self-contained HTML page.
+package evaluate
 
 import (
 	"encoding/csv"
@@ -13,19 +17,12 @@ import (
 
 // Truth is ground truth as record-key pairs that refer to the same entity.
 type Truth struct {
-	Pairs map[[2]string]bool // record keys, ordered
+	Pairs map[[2]string]bool // schemas.PairKey of the matching pairs
 	// CrossSources, when set, restricts evaluation to pairs across these
 	// two sources: truth given as id pairs says nothing about pairs inside
 	// one source.
 	CrossSources [2]string
 	Records      map[string]bool // every record key the truth mentions
-}
-
-func orderedPair(a, b string) [2]string {
-	if a > b {
-		a, b = b, a
-	}
-	return [2]string{a, b}
 }
 
 // ReadTruth reads ground truth in either form:
@@ -62,7 +59,7 @@ func ReadTruth(r io.Reader, left, right string) (*Truth, error) {
 		for _, keys := range entities {
 			for i := range keys {
 				for j := i + 1; j < len(keys); j++ {
-					t.Pairs[orderedPair(keys[i], keys[j])] = true
+					t.Pairs[schemas.PairKey(keys[i], keys[j])] = true
 				}
 			}
 		}
@@ -86,7 +83,7 @@ func ReadTruth(r io.Reader, left, right string) (*Truth, error) {
 		a := schemas.RecordKey(left, strings.TrimSpace(rec[0]))
 		b := schemas.RecordKey(right, strings.TrimSpace(rec[1]))
 		t.Records[a], t.Records[b] = true, true
-		t.Pairs[orderedPair(a, b)] = true
+		t.Pairs[schemas.PairKey(a, b)] = true
 	}
 	return t, nil
 }
@@ -102,11 +99,11 @@ func (m PairMetrics) String() string {
 		m.Precision, m.Recall, m.F1, m.TruePositives, m.FalsePositives, m.FalseNegatives)
 }
 
-// EvaluateLinks compares the clusters of a run (its links) with the truth:
+// Links compares the clusters of a run (its links) with the truth:
 // every pair of records in one master is a predicted match. Pairs are
 // counted, not listed, so a giant cluster (a sweep at a low threshold)
 // costs no more than a small one.
-func EvaluateLinks(links []schemas.LinkRow, t *Truth) PairMetrics {
+func Links(links []schemas.LinkRow, t *Truth) PairMetrics {
 	masterOf := make(map[string]string, len(links))
 	type count struct{ all, left, right int }
 	sizes := map[string]*count{}
@@ -153,18 +150,14 @@ func EvaluateLinks(links []schemas.LinkRow, t *Truth) PairMetrics {
 	return m
 }
 
-// counts reports whether a predicted pair is judged by this truth.
-func (t *Truth) counts(a, b string) bool {
+// Judges reports whether the truth says anything about a pair of records:
+// with id-pair truth, only pairs across its two sources.
+func (t *Truth) Judges(a, b string) bool {
 	if t.CrossSources[0] == "" {
 		return true
 	}
-	sa, sb := sourcePart(a), sourcePart(b)
+	sa, sb := schemas.KeySource(a), schemas.KeySource(b)
 	return (sa == t.CrossSources[0] && sb == t.CrossSources[1]) || (sa == t.CrossSources[1] && sb == t.CrossSources[0])
-}
-
-func sourcePart(key string) string {
-	s, _, _ := strings.Cut(key, ":")
-	return s
 }
 
 // BlockingRecall is the share of true pairs that blocking made candidates
@@ -175,7 +168,7 @@ func BlockingRecall(pairs []schemas.PairRow, t *Truth) float64 {
 	}
 	found := map[[2]string]bool{} // a pair sharing blocks in two shards is scored in both
 	for _, p := range pairs {
-		k := orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
 		if t.Pairs[k] {
 			found[k] = true
 		}
@@ -189,12 +182,6 @@ type SweepPoint struct {
 	PairMetrics
 }
 
-// ClusterOptions are the clustering rule of a config, for rebuilding its
-// clusters in memory (sweeps, calibration, explanations) as the job does.
-func ClusterOptions(c schemas.ClusteringConfig) matchers.ClusterOptions {
-	return matchers.ClusterOptions{MaxClusterSize: c.MaxClusterSize, OnePerSource: c.OnePerSource, MinLinkage: c.Linkage()}
-}
-
 // DefaultSweepThresholds are the thresholds evaluate and the evaluation
 // report sweep: 0.01, 0.02, ..., 0.99, fine enough that the best
 // threshold is not an artefact of the grid.
@@ -206,9 +193,9 @@ func DefaultSweepThresholds() []float64 {
 	return out
 }
 
-// withThreshold returns thresholds with run added, sorted, without
+// WithThreshold returns thresholds with run added, sorted, without
 // repeats, so that a sweep includes the run's own point.
-func withThreshold(thresholds []float64, run float64) []float64 {
+func WithThreshold(thresholds []float64, run float64) []float64 {
 	out := append(slices.Clone(thresholds), run)
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -216,7 +203,7 @@ func withThreshold(thresholds []float64, run float64) []float64 {
 
 // SweepWithRun sweeps DefaultSweepThresholds and the run's threshold.
 func SweepWithRun(pairs []schemas.PairRow, t *Truth, run float64, opts matchers.ClusterOptions) []SweepPoint {
-	return Sweep(pairs, t, withThreshold(DefaultSweepThresholds(), run), opts)
+	return Sweep(pairs, t, WithThreshold(DefaultSweepThresholds(), run), opts)
 }
 
 // BestSweepPoint is the point with the highest F1, the lowest threshold
@@ -260,7 +247,7 @@ func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matcher
 	srcIDs := map[string]int32{}
 	opts.Sources = make([]int32, len(keys))
 	for i, k := range keys {
-		s := sourcePart(k)
+		s := schemas.KeySource(k)
 		if _, ok := srcIDs[s]; !ok {
 			srcIDs[s] = int32(len(srcIDs))
 		}
@@ -275,7 +262,7 @@ func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matcher
 			s, id, _ := strings.Cut(k, ":")
 			links[i] = schemas.LinkRow{MasterID: keys[rep[i]], Source: s, SourceID: id}
 		}
-		out = append(out, SweepPoint{Threshold: th, PairMetrics: EvaluateLinks(links, t)})
+		out = append(out, SweepPoint{Threshold: th, PairMetrics: Links(links, t)})
 	}
 	return out
 }

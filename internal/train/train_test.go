@@ -1,17 +1,20 @@
-package pipelines
+package train
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/schemas"
 )
 
 // demoCatalogue is the demo's sources labelled by its truth.
 func demoCatalogue(t *testing.T, sample float64) Dataset {
 	t.Helper()
-	d, err := LoadCatalogue(context.Background(), "demo", "../testdata/demo.yaml", "../testdata/demo/truth.csv", "", "", sample)
+	d, err := LoadCatalogue(context.Background(), "demo", "../../testdata/demo.yaml", "../../testdata/demo/truth.csv", "", "", sample)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +26,7 @@ func TestLoadCatalogue(t *testing.T) {
 	c := d.Calibration
 	matches := 0
 	for _, p := range c.Pairs {
-		if p.Match != c.Truth.Pairs[orderedPair(p.A.Key(), p.B.Key())] {
+		if p.Match != c.Truth.Pairs[schemas.PairKey(p.A.Key(), p.B.Key())] {
 			t.Fatalf("pair %s %s labelled %v against the truth", p.A.Key(), p.B.Key(), p.Match)
 		}
 		if p.Match {
@@ -37,9 +40,9 @@ func TestLoadCatalogue(t *testing.T) {
 	}
 }
 
-func TestTrainModelKeepsSigns(t *testing.T) {
+func TestModelKeepsSigns(t *testing.T) {
 	d := demoCatalogue(t, 1)
-	res, err := TrainModel([]Dataset{d}, TrainOptions{Seed: 3})
+	res, err := Model([]Dataset{d}, Options{Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +68,7 @@ func TestLeaveOneOut(t *testing.T) {
 		pairs = append(pairs, LabelledPair{A: p.B, B: p.A, Match: p.Match})
 	}
 	datasets := []Dataset{demo, {Name: "pairs", Pairs: pairs}}
-	rows, err := LeaveOneOut(datasets, TrainOptions{})
+	rows, err := LeaveOneOut(datasets, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

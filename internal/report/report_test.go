@@ -1,4 +1,4 @@
-package pipelines
+package report
 
 import (
 	"bytes"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/explain"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -19,16 +22,16 @@ import (
 //	m4 {a:3}, m5 {b:3}  a true pair blocking never paired
 //	m6 {a:4 b:4 a:5}    true pair merged, false positive a:5-b:4, and a:4-a:5
 //	                    inside source a, which id-pair truth does not judge
-func reportFixture() ReportInput {
+func reportFixture() Input {
 	link := func(master, source, id string, p float64) schemas.LinkRow {
 		return schemas.LinkRow{MasterID: master, Source: source, SourceID: id, MatchProbability: p}
 	}
 	pair := func(ls, li, rs, ri string, p float64) schemas.PairRow {
 		return schemas.PairRow{LeftSource: ls, LeftID: li, RightSource: rs, RightID: ri, MatchProbability: p}
 	}
-	truth := &Truth{Pairs: map[[2]string]bool{}, Records: map[string]bool{}, CrossSources: [2]string{"a", "b"}}
+	truth := &evaluate.Truth{Pairs: map[[2]string]bool{}, Records: map[string]bool{}, CrossSources: [2]string{"a", "b"}}
 	for _, n := range []string{"1", "2", "3", "4"} {
-		truth.Pairs[orderedPair("a:"+n, "b:"+n)] = true
+		truth.Pairs[schemas.PairKey("a:"+n, "b:"+n)] = true
 		truth.Records["a:"+n], truth.Records["b:"+n] = true, true
 	}
 	titles := map[string]string{
@@ -42,7 +45,7 @@ func reportFixture() ReportInput {
 		s, id, _ := strings.Cut(k, ":")
 		records = append(records, schemas.Product{Source: s, SourceID: id, Title: title})
 	}
-	return ReportInput{
+	return Input{
 		Links: []schemas.LinkRow{
 			link("m1", "a", "1", 0.95), link("m1", "b", "1", 0.95),
 			link("m2", "a", "2", 0.8), link("m2", "b", "9", 0.8), link("m3", "b", "2", 0),
@@ -57,13 +60,13 @@ func reportFixture() ReportInput {
 		},
 		Truth:     truth,
 		Threshold: 0.5,
-		Corpus:    NewCorpus(records),
+		Corpus:    replay.New(records),
 		Model:     matchers.DefaultModel(),
 		About:     []Fact{{"output", "out/test"}},
 	}
 }
 
-func pairKeys(ps []ReportPair) []string {
+func pairKeys(ps []Pair) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.A.Key+"~"+p.B.Key)
@@ -71,9 +74,9 @@ func pairKeys(ps []ReportPair) []string {
 	return out
 }
 
-func TestBuildReport(t *testing.T) {
+func TestBuild(t *testing.T) {
 	in := reportFixture()
-	r, err := BuildReport(in)
+	r, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +91,8 @@ func TestBuildReport(t *testing.T) {
 		t.Errorf("scored %d, judged %d, candidate true pairs %d, blocking recall %v; want 7, 6, 3, 0.75",
 			r.ScoredPairs, r.JudgedPairs, r.CandidateTruePairs, r.BlockingRecall)
 	}
-	if r.BlockingRecall != BlockingRecall(in.Pairs, in.Truth) {
-		t.Errorf("blocking recall %v, BlockingRecall says %v", r.BlockingRecall, BlockingRecall(in.Pairs, in.Truth))
+	if r.BlockingRecall != evaluate.BlockingRecall(in.Pairs, in.Truth) {
+		t.Errorf("blocking recall %v, BlockingRecall says %v", r.BlockingRecall, evaluate.BlockingRecall(in.Pairs, in.Truth))
 	}
 
 	wantMatches := map[int]int{19: 1, 18: 1, 6: 1}    // 0.95, 0.9, 0.3
@@ -149,13 +152,13 @@ func TestBuildReport(t *testing.T) {
 	}
 
 	// The sweep rebuilds the run's clusters at the run's threshold.
-	var atRun *SweepPoint
+	var atRun *evaluate.SweepPoint
 	for i := range r.Sweep {
 		if r.Sweep[i].Threshold == in.Threshold {
 			atRun = &r.Sweep[i]
 		}
 	}
-	if len(r.Sweep) != len(DefaultSweepThresholds()) || atRun == nil {
+	if len(r.Sweep) != len(evaluate.DefaultSweepThresholds()) || atRun == nil {
 		t.Fatalf("sweep of %d points without the run's threshold", len(r.Sweep))
 	}
 	if atRun.PairMetrics != r.Metrics {
@@ -185,11 +188,11 @@ func TestBuildReport(t *testing.T) {
 	}
 }
 
-func TestBuildReportWithoutPairs(t *testing.T) {
+func TestBuildWithoutPairs(t *testing.T) {
 	in := reportFixture()
 	in.Pairs = nil
 	in.Corpus, in.Model = nil, nil
-	r, err := BuildReport(in)
+	r, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +216,7 @@ func TestBuildReportWithoutPairs(t *testing.T) {
 }
 
 func TestReportHTML(t *testing.T) {
-	r, err := BuildReport(reportFixture())
+	r, err := Build(reportFixture())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +297,7 @@ func TestNiceTicks(t *testing.T) {
 
 func TestReportStalePairs(t *testing.T) {
 	in := reportFixture()
-	pe, err := in.Corpus.ExplainPair(in.Model, "a:2", "b:9")
+	pe, err := explain.Score(in.Corpus, in.Model, "a:2", "b:9")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +306,7 @@ func TestReportStalePairs(t *testing.T) {
 			in.Pairs[i].MatchProbability = pe.Probability // as the run scored it
 		}
 	}
-	r, err := BuildReport(in)
+	r, err := Build(in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package pipelines
+package train
 
 import (
 	"slices"
@@ -36,9 +36,9 @@ func TestRandomPairsSampleIsDeterministicAndDistinct(t *testing.T) {
 	}
 }
 
-func TestTrainUnsupervisedNeedsTwoRecords(t *testing.T) {
+func TestUnsupervisedNeedsTwoRecords(t *testing.T) {
 	one := []schemas.Product{{Source: "a", SourceID: "1", Title: "x"}}
-	if _, err := TrainUnsupervised(one, schemas.BlockingConfig{}, UnsupervisedOptions{}); err == nil {
+	if _, err := Unsupervised(one, schemas.BlockingConfig{}, UnsupervisedOptions{}); err == nil {
 		t.Fatal("one record: want an error")
 	}
 }

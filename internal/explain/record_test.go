@@ -1,4 +1,4 @@
-package pipelines
+package explain
 
 import (
 	"bytes"
@@ -7,32 +7,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/linkbeam/linkbeam/internal/demojob"
+	"github.com/linkbeam/linkbeam/internal/replay"
+	"github.com/linkbeam/linkbeam/pipelines"
 )
 
-// runDemoWithPairs runs the demo job with output.write_pairs set.
-func runDemoWithPairs(t *testing.T) (*schemas.Config, Options) {
-	t.Helper()
-	cfg, opts := loadDemo(t)
-	cfg.Output.WritePairs = true
-	if _, err := runJob(t, cfg, opts); err != nil {
-		t.Fatal(err)
-	}
-	return cfg, opts
-}
+func TestMain(m *testing.M) { ptest.Main(m) }
 
 func TestExplainDemoRecord(t *testing.T) {
 	ctx := context.Background()
-	cfg, opts := runDemoWithPairs(t)
+	cfg, opts := demojob.RunWithPairs(t)
 	model := opts.Model
-	threshold := MatchThreshold(cfg, model)
+	threshold := replay.MatchThreshold(cfg, model)
 
 	// testdata/demo/EXPECTED.md: apple-airpods-pro-2-usbc is SHP-1011 and
 	// 20411, which share a GTIN and a model number; the demo has no other
 	// AirPods.
 	const record, partner = "shop:SHP-1011", "marketplace:20411"
 	wantMembers := []string{partner, record}
-	e, err := Explain(ctx, cfg, model, ExplainOptions{Output: opts.Output, Record: record})
+	e, err := Record(ctx, cfg, model, RecordOptions{Output: opts.Output, Record: record})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,15 +74,12 @@ func TestExplainDemoRecord(t *testing.T) {
 	}
 
 	// Without pairs/, the record is compared with every other member.
-	links, err := ReadLinks(ctx, opts.Output)
+	run, err := LoadRun(ctx, cfg, model, opts.Output, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := ExplainRecord(corpus, model, threshold, links, nil, record)
+	corpus := run.Corpus
+	all, err := RecordIn(corpus, model, threshold, run.Links, nil, record)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +95,10 @@ func TestExplainDemoRecord(t *testing.T) {
 		}
 	}
 
-	if _, err := ExplainRecord(corpus, model, threshold, links, nil, "shop:NO-SUCH"); err == nil {
+	if _, err := RecordIn(corpus, model, threshold, run.Links, nil, "shop:NO-SUCH"); err == nil {
 		t.Error("explaining an unknown record: no error")
 	}
-	if _, err := LoadCorpus(ctx, cfg, []string{"abt", "shop"}); err == nil || !strings.Contains(err.Error(), "abt are not in config") {
+	if _, err := pipelines.LoadSources(ctx, cfg, []string{"abt", "shop"}); err == nil || !strings.Contains(err.Error(), "abt are not in config") {
 		t.Errorf("a corpus of a source the config lacks: err = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package pipelines
+package evaluate
 
 import (
 	"math"
@@ -12,7 +12,7 @@ import (
 // m2 = {c:1, a:2, b:2}. Predicted pairs: 1 in m1 (true), 3 in m2 (b:2-a:2
 // true, c:1-a:2 and c:1-b:2 false). Truth has 3 + 1 = 4 pairs: tp 2, fp 2,
 // fn 2.
-func TestEvaluateLinks(t *testing.T) {
+func TestLinks(t *testing.T) {
 	truth, err := ReadTruth(strings.NewReader("source,source_id,entity_id\na,1,e1\nb,1,e1\nc,1,e1\na,2,e2\nb,2,e2\n"), "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +22,7 @@ func TestEvaluateLinks(t *testing.T) {
 		{MasterID: "m2", Source: "c", SourceID: "1"}, {MasterID: "m2", Source: "a", SourceID: "2"},
 		{MasterID: "m2", Source: "b", SourceID: "2"},
 	}
-	m := EvaluateLinks(links, truth)
+	m := Links(links, truth)
 	if m.TruePositives != 2 || m.FalsePositives != 2 || m.FalseNegatives != 2 || m.Precision != 0.5 || m.Recall != 0.5 {
 		t.Errorf("entity truth: %v, want tp 2 fp 2 fn 2", m)
 	}
@@ -34,7 +34,7 @@ func TestEvaluateLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m = EvaluateLinks(links, cross)
+	m = Links(links, cross)
 	if m.TruePositives != 2 || m.FalsePositives != 0 || m.FalseNegatives != 1 {
 		t.Errorf("cross-source truth: %v, want tp 2 fp 0 fn 1", m)
 	}
@@ -50,10 +50,10 @@ func TestSweepThresholds(t *testing.T) {
 			t.Fatalf("step %v between %v and %v", th[i]-th[i-1], th[i-1], th[i])
 		}
 	}
-	if got := withThreshold(th, 0.5); len(got) != 99 {
+	if got := WithThreshold(th, 0.5); len(got) != 99 {
 		t.Errorf("the run's threshold 0.5 is already swept: %d thresholds", len(got))
 	}
-	if got := withThreshold(th, 0.555); len(got) != 100 || got[55] != 0.555 || got[54] != 0.55 || got[56] != 0.56 {
+	if got := WithThreshold(th, 0.555); len(got) != 100 || got[55] != 0.555 || got[54] != 0.55 || got[56] != 0.56 {
 		t.Errorf("0.555 added at %v", got[53:58])
 	}
 	points := []SweepPoint{{Threshold: 0.1, PairMetrics: PairMetrics{F1: 0.5}},

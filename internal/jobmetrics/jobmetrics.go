@@ -1,4 +1,7 @@
-package pipelines
+// Package jobmetrics exports a finished run's Beam metrics as Prometheus
+// series: to a file for node_exporter's textfile collector, or pushed to
+// a Pushgateway (cmd/linkbeam's --metrics_* flags).
+package jobmetrics
 
 import (
 	"context"
@@ -14,11 +17,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/push"
 
+	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/transforms"
 )
 
 // Prometheus series of a finished run, built from its Beam metrics by
-// NewJobMetrics. Counters hold the run's own totals (each run starts from
+// New. Counters hold the run's own totals (each run starts from
 // zero), as a batch job's metrics do.
 const (
 	// MetricProductsProcessed{source,status}: the per-source accounting
@@ -68,22 +72,22 @@ const (
 	MatchFuzzy = "fuzzy"
 )
 
-// JobMetrics is a prometheus.Collector of a finished run's metrics.
-type JobMetrics struct {
+// Collector is a prometheus.Collector of a finished run's metrics.
+type Collector struct {
 	descs   []*prometheus.Desc
 	metrics []prometheus.Metric
 }
 
-// NewJobMetrics converts a finished run's Beam metrics (the results
-// Summarize reads) into Prometheus metrics. wall is the job's wall time;
+// New converts a finished run's Beam metrics (the results
+// pipelines.Summarize reads) into Prometheus metrics. wall is the job's wall time;
 // a non-zero success adds MetricLastSuccess at that time, so pass it only
 // for a run whose output was committed and whose accounting holds.
-func NewJobMetrics(res metrics.QueryResults, wall time.Duration, success time.Time) *JobMetrics {
-	j := &JobMetrics{}
-	sum := Summarize(res)
+func New(res metrics.QueryResults, wall time.Duration, success time.Time) *Collector {
+	j := &Collector{}
+	sum := pipelines.Summarize(res)
 
 	processed := j.desc(MetricProductsProcessed, "Records of the last run per source, by accounting status: read = accepted + rejected, accepted + reused = linked + superseded.", "source", "status")
-	for _, name := range sum.sourceNames() {
+	for _, name := range sum.SourceNames() {
 		c := sum.Sources[name]
 		for i, v := range []int64{c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked, c.Reused} {
 			j.add(processed, prometheus.CounterValue, float64(v), name, productStatuses[i])
@@ -92,7 +96,7 @@ func NewJobMetrics(res metrics.QueryResults, wall time.Duration, success time.Ti
 
 	dups := duplicateCounts(res)
 	duplicates := j.desc(MetricDuplicateProducts, "Records of the last run that duplicate another record, per source: exact (an older version of the same source id, or the same GTIN as another member of its master), model (a shared model number), fuzzy (the rest of the records in multi-member masters).", "source", "match_type")
-	for _, name := range sum.sourceNames() {
+	for _, name := range sum.SourceNames() {
 		d := dups[name]
 		j.add(duplicates, prometheus.CounterValue, float64(sum.Sources[name].Superseded+d[transforms.DuplicateGTIN]), name, MatchExact)
 		j.add(duplicates, prometheus.CounterValue, float64(d[transforms.DuplicateModel]), name, MatchModel)
@@ -134,43 +138,43 @@ func NewJobMetrics(res metrics.QueryResults, wall time.Duration, success time.Ti
 	return j
 }
 
-func (j *JobMetrics) desc(name, help string, labels ...string) *prometheus.Desc {
+func (j *Collector) desc(name, help string, labels ...string) *prometheus.Desc {
 	d := prometheus.NewDesc(name, help, labels, nil)
 	j.descs = append(j.descs, d)
 	return d
 }
 
-func (j *JobMetrics) add(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+func (j *Collector) add(d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
 	j.metrics = append(j.metrics, prometheus.MustNewConstMetric(d, t, v, labels...))
 }
 
 // Describe implements prometheus.Collector.
-func (j *JobMetrics) Describe(ch chan<- *prometheus.Desc) {
+func (j *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range j.descs {
 		ch <- d
 	}
 }
 
 // Collect implements prometheus.Collector.
-func (j *JobMetrics) Collect(ch chan<- prometheus.Metric) {
+func (j *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, m := range j.metrics {
 		ch <- m
 	}
 }
 
-// PrometheusRegistry returns a registry holding only the run's metrics
-// (NewJobMetrics): what a metrics file or a push carries.
-func PrometheusRegistry(res metrics.QueryResults, wall time.Duration, success time.Time) *prometheus.Registry {
+// Registry returns a registry holding only the run's metrics (New): what
+// a metrics file or a push carries.
+func Registry(res metrics.QueryResults, wall time.Duration, success time.Time) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(NewJobMetrics(res, wall, success))
+	reg.MustRegister(New(res, wall, success))
 	return reg
 }
 
-// WriteMetricsFile writes g's metrics to path in the Prometheus text
-// format, through a temporary file in the same folder renamed over path,
-// so node_exporter's textfile collector never reads half a file. path must
-// be local.
-func WriteMetricsFile(path string, g prometheus.Gatherer) error {
+// WriteFile writes g's metrics to path in the Prometheus text format,
+// through a temporary file in the same folder renamed over path, so
+// node_exporter's textfile collector never reads half a file. path must be
+// local.
+func WriteFile(path string, g prometheus.Gatherer) error {
 	if err := prometheus.WriteToTextfile(path, g); err != nil {
 		return fmt.Errorf("writing metrics to %s: %w", path, err)
 	}
@@ -180,9 +184,9 @@ func WriteMetricsFile(path string, g prometheus.Gatherer) error {
 // PushJob is the job label of pushed metrics.
 const PushJob = "linkbeam"
 
-// PushMetrics replaces the metrics of the group {job="linkbeam",
+// Push replaces the metrics of the group {job="linkbeam",
 // config=configName} on the Pushgateway at url with g's (HTTP PUT).
-func PushMetrics(ctx context.Context, url, configName string, g prometheus.Gatherer) error {
+func Push(ctx context.Context, url, configName string, g prometheus.Gatherer) error {
 	err := push.New(url, PushJob).
 		Grouping("config", configName).
 		Gatherer(g).

@@ -1,4 +1,8 @@
-package pipelines
+// Package explain says why a run linked what it linked: why a record is
+// in its master (Record), and which stage of the job decided a pair of
+// records (Pair), feature by feature. It reads a run's committed output
+// and replays its matching in memory (internal/replay).
+package explain
 
 import (
 	"context"
@@ -9,100 +13,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
+	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
-	"github.com/linkbeam/linkbeam/transforms"
 )
-
-// Corpus is every record of a run's sources, read in this process, with
-// the matching view the job computes for it: the newest version per
-// (source, source_id) as Dedupe keeps it, prepared as Block prepares it
-// (transforms.Prepare) and weighted with TF-IDF over all of them, as Score
-// weights it. Pair features recomputed from a Corpus are the features the
-// run scored. It holds the whole input in memory: it suits demo- and
-// benchmark-sized runs, not a production catalogue.
-type Corpus struct {
-	list  []*corpusRecord // in key order, as the job orders a block's members
-	index map[string]int  // record key -> position in list
-}
-
-type corpusRecord struct {
-	product schemas.Product
-	prep    matchers.Prepared
-}
-
-// LoadCorpus reads the named sources of cfg (all of them when sources is
-// empty) with LoadRecords and builds their Corpus. A run's IDF covers the
-// sources it read, so pass the sources of its links (LinkedSources) to
-// reproduce a run started with --sources.
-func LoadCorpus(ctx context.Context, cfg *schemas.Config, sources []string) (*Corpus, error) {
-	if len(sources) == 0 {
-		sources = cfg.SourceNames()
-	}
-	var unknown []string
-	for _, name := range sources {
-		if _, ok := cfg.Sources[name]; !ok {
-			unknown = append(unknown, name)
-		}
-	}
-	if len(unknown) > 0 {
-		return nil, fmt.Errorf("sources %s are not in config %s: is it the run's config?", strings.Join(unknown, ", "), cfg.File)
-	}
-	all, err := LoadSources(ctx, cfg, sources)
-	if err != nil {
-		return nil, err
-	}
-	return NewCorpus(all), nil
-}
-
-// NewCorpus builds the Corpus of records, keeping the newest version of
-// each record key.
-func NewCorpus(records []schemas.Product) *Corpus {
-	records = NewestPerKey(records)
-	brands := matchers.DefaultBrandIndex()
-	idf := &matchers.IDF{DF: map[string]int32{}}
-	c := &Corpus{list: make([]*corpusRecord, len(records)), index: make(map[string]int, len(records))}
-	for i := range records {
-		r := &corpusRecord{product: records[i], prep: transforms.MatchView(&records[i], brands)}
-		idf.Add(r.prep.TitleTokens)
-		c.list[i] = r
-		c.index[r.product.Key()] = i
-	}
-	for _, r := range c.list {
-		r.prep.TFIDF = idf.Vector(r.prep.TitleTokens)
-	}
-	return c
-}
-
-// Len is the number of records in the corpus.
-func (c *Corpus) Len() int { return len(c.list) }
-
-func (c *Corpus) record(key string) (*corpusRecord, bool) {
-	i, ok := c.index[key]
-	if !ok {
-		return nil, false
-	}
-	return c.list[i], true
-}
-
-// Product returns the record with the given key.
-func (c *Corpus) Product(key string) (schemas.Product, bool) {
-	r, ok := c.record(key)
-	if !ok {
-		return schemas.Product{}, false
-	}
-	return r.product, true
-}
-
-// Title returns the title of the record with the given key, or "" when the
-// corpus does not hold it.
-func (c *Corpus) Title(key string) string {
-	if c == nil {
-		return ""
-	}
-	p, _ := c.Product(key)
-	return p.Title
-}
 
 // PairExplanation is one pair of records scored by the match model, broken
 // down by feature: Logit = Bias + Σ Contributions[i].Contribution.
@@ -117,52 +32,17 @@ type PairExplanation struct {
 	matchers.Explanation
 }
 
-// ExplainPair computes the model's features for records a and b as the job
-// does and explains the model's probability for them.
-func (c *Corpus) ExplainPair(m *matchers.Model, a, b string) (PairExplanation, error) {
+// Score computes the model's features for records a and b of c as the
+// job does and explains the model's probability for them.
+func Score(c *replay.Corpus, m *matchers.Model, a, b string) (PairExplanation, error) {
 	if a > b {
 		a, b = b, a
 	}
-	ra, okA := c.record(a)
-	rb, okB := c.record(b)
-	if !okA || !okB {
-		missing := a
-		if okA {
-			missing = b
-		}
-		return PairExplanation{}, fmt.Errorf("record %s is not in the sources", missing)
-	}
-	fs, err := matchers.NewFeatureSet(m.Features)
+	x, err := c.Features(m.Features, a, b)
 	if err != nil {
 		return PairExplanation{}, err
 	}
-	x := fs.Compute(&ra.prep, &rb.prep, nil)
-	return PairExplanation{A: a, B: b, TitleA: ra.product.Title, TitleB: rb.product.Title,
-		Explanation: m.Explain(x)}, nil
-}
-
-// MatchThreshold is the threshold a run of cfg with model m merges at: the
-// config's matching.threshold, else the model's.
-func MatchThreshold(cfg *schemas.Config, m *matchers.Model) float64 {
-	if cfg != nil && cfg.Matching.Threshold > 0 {
-		return cfg.Matching.Threshold
-	}
-	return m.Threshold
-}
-
-// LinkedSources returns the sources that have records in links, sorted:
-// the sources the run read.
-func LinkedSources(links []schemas.LinkRow) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, l := range links {
-		if !seen[l.Source] {
-			seen[l.Source] = true
-			out = append(out, l.Source)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return PairExplanation{A: a, B: b, TitleA: c.Title(a), TitleB: c.Title(b), Explanation: m.Explain(x)}, nil
 }
 
 // Member is one record of a master.
@@ -189,10 +69,10 @@ type RecordExplanation struct {
 	Model     *matchers.Model
 }
 
-// ExplainRecord explains why the record with key is in its master, from a
+// RecordIn explains why the record with key is in its master, from a
 // run's links and scored pairs (nil when the run wrote none), recomputing
 // each pair's features from c.
-func ExplainRecord(c *Corpus, m *matchers.Model, threshold float64, links []schemas.LinkRow, pairs []schemas.PairRow, key string) (*RecordExplanation, error) {
+func RecordIn(c *replay.Corpus, m *matchers.Model, threshold float64, links []schemas.LinkRow, pairs []schemas.PairRow, key string) (*RecordExplanation, error) {
 	master := ""
 	for _, l := range links {
 		if schemas.RecordKey(l.Source, l.SourceID) == key {
@@ -229,7 +109,7 @@ func ExplainRecord(c *Corpus, m *matchers.Model, threshold float64, links []sche
 		if mem.Key == key || (e.FromPairs && !ok) {
 			continue
 		}
-		pe, err := c.ExplainPair(m, key, mem.Key)
+		pe, err := Score(c, m, key, mem.Key)
 		if err != nil {
 			return nil, fmt.Errorf("explaining %s: %w", key, err)
 		}
@@ -240,24 +120,24 @@ func ExplainRecord(c *Corpus, m *matchers.Model, threshold float64, links []sche
 	return e, nil
 }
 
-// ExplainOptions locate a run for Explain.
-type ExplainOptions struct {
+// RecordOptions locate a run and a record for Record.
+type RecordOptions struct {
 	Output    string  // the run's committed output directory
 	Record    string  // SOURCE:ID
-	Threshold float64 // the run's threshold; 0 means MatchThreshold
+	Threshold float64 // the run's threshold; 0 means replay.MatchThreshold
 }
 
-// Explain reads a run's links/ and pairs/, loads the sources it read and
+// Record reads a run's links/ and pairs/, loads the sources it read and
 // explains one record.
-func Explain(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts ExplainOptions) (*RecordExplanation, error) {
+func Record(ctx context.Context, cfg *schemas.Config, m *matchers.Model, opts RecordOptions) (*RecordExplanation, error) {
 	if _, _, ok := strings.Cut(opts.Record, ":"); !ok {
 		return nil, fmt.Errorf("record %q: want SOURCE:ID", opts.Record)
 	}
-	r, err := loadRun(ctx, cfg, m, opts.Output, opts.Threshold)
+	r, err := LoadRun(ctx, cfg, m, opts.Output, opts.Threshold)
 	if err != nil {
 		return nil, err
 	}
-	return ExplainRecord(r.corpus, m, r.threshold, r.links, r.pairs, opts.Record)
+	return RecordIn(r.Corpus, m, r.Threshold, r.Links, r.Pairs, opts.Record)
 }
 
 // WriteText prints the explanation for a terminal.
@@ -298,7 +178,7 @@ func (e *RecordExplanation) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "\n%s ~ %s\n  %q\n  %q\n  probability %.4f  %s", p.A, p.B, p.TitleA, p.TitleB, p.Probability, verdict)
 		if p.HasStored {
 			fmt.Fprintf(w, "  (run: %.4f)", p.Stored)
-			if math.Abs(p.Stored-p.Probability) > staleTolerance {
+			if math.Abs(p.Stored-p.Probability) > StaleTolerance {
 				fmt.Fprint(w, "  differs: the run used another model or other records")
 			}
 		}
@@ -324,6 +204,11 @@ func (e *RecordExplanation) WriteText(w io.Writer) error {
 	return nil
 }
 
+// StaleTolerance is how far a recomputed probability may be from the
+// run's before an explanation or report says the model or the data
+// changed since the run.
+const StaleTolerance = 1e-6
+
 // FeatureDescription is the documentation of a model feature
 // (matchers.Features), or "" for an unknown name.
 func FeatureDescription(name string) string {
@@ -335,35 +220,36 @@ func FeatureDescription(name string) string {
 	return ""
 }
 
-// run is what explanations read of a committed output: its links, its
-// scored pairs when it wrote them, the records of its sources, and the
-// threshold it ran at.
-type run struct {
-	links     []schemas.LinkRow
-	pairs     []schemas.PairRow
-	corpus    *Corpus
-	threshold float64
+// Run is what explanations read of a committed output: its links, its
+// scored pairs when it wrote them (else nil), the records of the sources
+// it read, and the threshold it ran at.
+type Run struct {
+	Links     []schemas.LinkRow
+	Pairs     []schemas.PairRow
+	Corpus    *replay.Corpus
+	Threshold float64
 }
 
-// loadRun reads output's links and pairs and the config's records of the
-// linked sources; threshold 0 means the config's or the model's.
-func loadRun(ctx context.Context, cfg *schemas.Config, m *matchers.Model, output string, threshold float64) (*run, error) {
-	links, err := ReadLinks(ctx, output)
+// LoadRun reads output's links/ and pairs/ and the config's records of the
+// linked sources; threshold 0 means the config's or the model's
+// (replay.MatchThreshold).
+func LoadRun(ctx context.Context, cfg *schemas.Config, m *matchers.Model, output string, threshold float64) (*Run, error) {
+	links, err := pipelines.ReadLinks(ctx, output)
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := ReadPairs(ctx, output)
+	pairs, err := pipelines.ReadPairs(ctx, output)
 	if err != nil {
 		return nil, err
 	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
+	records, err := pipelines.LoadSources(ctx, cfg, replay.LinkedSources(links))
 	if err != nil {
 		return nil, err
 	}
 	if threshold <= 0 {
-		threshold = MatchThreshold(cfg, m)
+		threshold = replay.MatchThreshold(cfg, m)
 	}
-	return &run{links: links, pairs: pairs, corpus: corpus, threshold: threshold}, nil
+	return &Run{Links: links, Pairs: pairs, Corpus: replay.New(records), Threshold: threshold}, nil
 }
 
 // writeContributions prints a pair's feature table, bias and logit and

@@ -1,4 +1,8 @@
-package pipelines
+// Package report lays out the evaluation of a run against ground truth
+// (internal/evaluate) as a self-contained HTML page: figures, SVG charts
+// drawn in Go (charts.go), and the worst pairs explained feature by
+// feature (internal/explain).
+package report
 
 import (
 	_ "embed"
@@ -9,22 +13,25 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
+	"github.com/linkbeam/linkbeam/internal/explain"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
-// ReportInput is what an evaluation report is built from: a run's output,
+// Input is what an evaluation report is built from: a run's output,
 // the ground truth and, for titles and features, the run's records and
 // model.
-type ReportInput struct {
+type Input struct {
 	Links     []schemas.LinkRow
 	Pairs     []schemas.PairRow // the run's pairs/; nil when it wrote none
-	Truth     *Truth
+	Truth     *evaluate.Truth
 	Threshold float64                 // the run's match threshold
 	Cluster   matchers.ClusterOptions // the run's clustering rule, for the sweep
 	// Corpus, when set, gives records their titles; with Model too, the
 	// listed pairs get their features and a recomputed probability.
-	Corpus *Corpus
+	Corpus *replay.Corpus
 	Model  *matchers.Model
 	// Thresholds are the sweep's, to which the run's threshold is added;
 	// default DefaultSweepThresholds.
@@ -44,7 +51,7 @@ type Fact struct{ Label, Value string }
 type Report struct {
 	About     []Fact
 	Threshold float64
-	Metrics   PairMetrics // of the run's clusters (EvaluateLinks)
+	Metrics   evaluate.PairMetrics // of the run's clusters (evaluate.Links)
 	TruePairs int
 	Records   int // linked records
 	Masters   int
@@ -58,23 +65,23 @@ type Report struct {
 	// share.
 	CandidateTruePairs int
 	BlockingRecall     float64
-	Sweep              []SweepPoint
-	Best               SweepPoint // the sweep point with the highest F1
+	Sweep              []evaluate.SweepPoint
+	Best               evaluate.SweepPoint // the sweep point with the highest F1
 	Histogram          []HistogramBin
 	ClusterSizes       []ClusterSizeCount
 
 	// FalsePositives are the judged non-matches with the highest
 	// probability; NonMatchesAbove counts those at or above the threshold.
-	FalsePositives  []ReportPair
+	FalsePositives  []Pair
 	NonMatchesAbove int
 	// MissedScored are true pairs in different masters that were scored,
 	// least probable first; MissedUnscored are those blocking never made
 	// candidates, the ones the model would have scored highest first.
-	MissedScored, MissedUnscored           []ReportPair
+	MissedScored, MissedUnscored           []Pair
 	MissedScoredCount, MissedUnscoredCount int
 	HasFeatures                            bool
 	// StalePairs counts listed pairs whose recomputed probability differs
-	// from the run's (ReportPair.Stale).
+	// from the run's (Pair.Stale).
 	StalePairs int
 
 	PRCurve, ProbHist, Clusters, Blocking Chart
@@ -95,15 +102,15 @@ type ClusterSizeCount struct {
 	Masters int
 }
 
-// ReportRecord is one side of a listed pair.
-type ReportRecord struct {
+// Record is one side of a listed pair.
+type Record struct {
 	Key, Title string
 	Linked     bool // the record is in links/
 }
 
-// ReportPair is a pair listed in an error table.
-type ReportPair struct {
-	A, B        ReportRecord
+// Pair is a pair listed in an error table.
+type Pair struct {
+	A, B        Record
 	Probability float64 // the run's, when Scored
 	Scored      bool
 	SameMaster  bool
@@ -122,13 +129,10 @@ const (
 	maxClusterBars  = 12
 	defaultWorst    = 15
 	topContribution = 3
-	// staleTolerance is how far a recomputed probability may be from the
-	// run's before the report says the model or the data changed.
-	staleTolerance = 1e-6
 )
 
-// BuildReport evaluates a run against the truth and lays out the report.
-func BuildReport(in ReportInput) (*Report, error) {
+// Build evaluates a run against the truth and lays out the report.
+func Build(in Input) (*Report, error) {
 	if in.Truth == nil {
 		return nil, fmt.Errorf("report: no truth")
 	}
@@ -136,7 +140,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 		in.Worst = defaultWorst
 	}
 	r := &Report{About: in.About, Threshold: in.Threshold, Records: len(in.Links), TruePairs: len(in.Truth.Pairs),
-		Metrics: EvaluateLinks(in.Links, in.Truth), HasPairs: len(in.Pairs) > 0,
+		Metrics: evaluate.Links(in.Links, in.Truth), HasPairs: len(in.Pairs) > 0,
 		HasFeatures: in.Corpus != nil && in.Model != nil}
 
 	master := make(map[string]string, len(in.Links))
@@ -150,7 +154,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 
 	scored := map[[2]string]float64{} // a pair scored in two shards has one probability
 	for _, p := range in.Pairs {
-		scored[orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
+		scored[schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
 	}
 	r.ScoredPairs = len(scored)
 	if r.HasPairs {
@@ -159,15 +163,15 @@ func BuildReport(in ReportInput) (*Report, error) {
 			r.Histogram[i] = HistogramBin{Lo: float64(i) / histogramBins, Hi: float64(i+1) / histogramBins}
 		}
 	}
-	pair := func(k [2]string) ReportPair {
-		rp := ReportPair{A: in.record(k[0], master), B: in.record(k[1], master)}
+	pair := func(k [2]string) Pair {
+		rp := Pair{A: in.record(k[0], master), B: in.record(k[1], master)}
 		rp.Probability, rp.Scored = scored[k]
 		rp.SameMaster = rp.A.Linked && rp.B.Linked && master[k[0]] == master[k[1]]
 		return rp
 	}
-	var nonMatches []ReportPair
+	var nonMatches []Pair
 	for k, p := range scored {
-		if !in.Truth.counts(k[0], k[1]) {
+		if !in.Truth.Judges(k[0], k[1]) {
 			continue
 		}
 		r.JudgedPairs++
@@ -191,7 +195,7 @@ func BuildReport(in ReportInput) (*Report, error) {
 	})
 	r.FalsePositives = in.explain(nonMatches[:min(len(nonMatches), in.Worst)])
 
-	var missedScored, missedUnscored []ReportPair
+	var missedScored, missedUnscored []Pair
 	for k := range in.Truth.Pairs {
 		rp := pair(k)
 		switch {
@@ -218,12 +222,12 @@ func BuildReport(in ReportInput) (*Report, error) {
 	if r.HasPairs {
 		th := in.Thresholds
 		if len(th) == 0 {
-			th = DefaultSweepThresholds()
+			th = evaluate.DefaultSweepThresholds()
 		}
-		r.Sweep = Sweep(in.Pairs, in.Truth, withThreshold(th, in.Threshold), in.Cluster)
-		r.Best = BestSweepPoint(r.Sweep)
+		r.Sweep = evaluate.Sweep(in.Pairs, in.Truth, evaluate.WithThreshold(th, in.Threshold), in.Cluster)
+		r.Best = evaluate.BestSweepPoint(r.Sweep)
 	}
-	for _, list := range [][]ReportPair{r.FalsePositives, r.MissedScored} {
+	for _, list := range [][]Pair{r.FalsePositives, r.MissedScored} {
 		for _, p := range list {
 			if p.Stale {
 				r.StalePairs++
@@ -238,24 +242,24 @@ func BuildReport(in ReportInput) (*Report, error) {
 	return r, nil
 }
 
-func (in *ReportInput) record(key string, master map[string]string) ReportRecord {
+func (in *Input) record(key string, master map[string]string) Record {
 	_, linked := master[key]
-	return ReportRecord{Key: key, Title: in.Corpus.Title(key), Linked: linked}
+	return Record{Key: key, Title: in.Corpus.Title(key), Linked: linked}
 }
 
 // explain adds features to the pairs when the input has a corpus and a
 // model; a pair with a record missing from the corpus stays without.
-func (in *ReportInput) explain(pairs []ReportPair) []ReportPair {
+func (in *Input) explain(pairs []Pair) []Pair {
 	if in.Corpus == nil || in.Model == nil {
 		return pairs
 	}
 	for i := range pairs {
-		pe, err := in.Corpus.ExplainPair(in.Model, pairs[i].A.Key, pairs[i].B.Key)
+		pe, err := explain.Score(in.Corpus, in.Model, pairs[i].A.Key, pairs[i].B.Key)
 		if err != nil {
 			continue
 		}
 		pairs[i].Explanation = &pe.Explanation
-		pairs[i].Stale = pairs[i].Scored && math.Abs(pe.Probability-pairs[i].Probability) > staleTolerance
+		pairs[i].Stale = pairs[i].Scored && math.Abs(pe.Probability-pairs[i].Probability) > explain.StaleTolerance
 		top := append([]matchers.Contribution(nil), pe.Contributions...)
 		sort.SliceStable(top, func(a, b int) bool { return math.Abs(top[a].Contribution) > math.Abs(top[b].Contribution) })
 		pairs[i].Top = top[:min(len(top), topContribution)]
@@ -265,7 +269,7 @@ func (in *ReportInput) explain(pairs []ReportPair) []ReportPair {
 
 // probability is the run's probability of a scored pair, else the
 // recomputed one, else -1.
-func (p *ReportPair) probability() float64 {
+func (p *Pair) probability() float64 {
 	switch {
 	case p.Scored:
 		return p.Probability
@@ -277,7 +281,7 @@ func (p *ReportPair) probability() float64 {
 
 // byProbability orders pairs by probability (descending when desc), then
 // by keys, so reports are deterministic.
-func byProbability(a, b ReportPair, desc bool) bool {
+func byProbability(a, b Pair, desc bool) bool {
 	pa, pb := a.probability(), b.probability()
 	if pa != pb {
 		return (pa > pb) == desc
@@ -321,7 +325,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 	"f1":       func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
 	"f2":       func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) },
 	"f4":       func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) },
-	"describe": FeatureDescription,
+	"describe": explain.FeatureDescription,
 	"plus": func(v float64) string {
 		if v+0 >= 0 {
 			return "+" + strconv.FormatFloat(v+0, 'f', 2, 64)

@@ -1,4 +1,4 @@
-package pipelines
+package jobmetrics
 
 import (
 	"context"
@@ -14,18 +14,24 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/linkbeam/linkbeam/internal/demojob"
+	"github.com/linkbeam/linkbeam/internal/replay"
+	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
 )
 
+func TestMain(m *testing.M) { ptest.Main(m) }
+
 // demoRun is one run of the demo job shared by the metrics tests.
 type demoRun struct {
 	res    metrics.QueryResults
-	sum    Summary
+	sum    pipelines.Summary
 	cfg    *schemas.Config
 	output string
 }
@@ -33,12 +39,12 @@ type demoRun struct {
 // TestPrometheusMetrics runs the demo job once and checks the Prometheus
 // series built from its metrics, as a file and as a push.
 func TestPrometheusMetrics(t *testing.T) {
-	cfg, opts := loadDemo(t)
-	res, err := runJobMetrics(t, cfg, opts)
+	cfg, opts := demojob.Load(t)
+	res, err := demojob.Run(t, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := demoRun{res: res, sum: Summarize(res), cfg: cfg, output: opts.Output}
+	run := demoRun{res: res, sum: pipelines.Summarize(res), cfg: cfg, output: opts.Output}
 	if err := run.sum.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -158,8 +164,8 @@ func testMetricsFile(t *testing.T, run demoRun) {
 	if err := os.WriteFile(path, []byte("stale\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	reg := PrometheusRegistry(run.res, 2500*time.Millisecond, testSuccess)
-	if err := WriteMetricsFile(path, reg); err != nil {
+	reg := Registry(run.res, 2500*time.Millisecond, testSuccess)
+	if err := WriteFile(path, reg); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(filepath.Dir(path))
@@ -204,17 +210,17 @@ func testMetricsFile(t *testing.T, run demoRun) {
 // master, as read back from links/ and the sources.
 func testDuplicatesAgreeWithOutput(t *testing.T, run demoRun) {
 	ctx := context.Background()
-	links, err := ReadLinks(ctx, run.output)
+	links, err := pipelines.ReadLinks(ctx, run.output)
 	if err != nil {
 		t.Fatal(err)
 	}
 	gtin := map[string]string{}
 	for _, name := range run.cfg.SourceNames() {
-		ps, _, err := LoadRecords(ctx, run.cfg, name)
+		ps, _, err := pipelines.LoadRecords(ctx, run.cfg, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range NewestPerKey(ps) {
+		for _, p := range replay.NewestPerKey(ps) {
 			gtin[p.Key()] = transforms.MatchView(&p, nil).GTIN
 		}
 	}
@@ -271,8 +277,8 @@ func testMetricsPushgateway(t *testing.T, run demoRun) {
 		t.Fatalf("test server at %s, want loopback", srv.URL)
 	}
 
-	reg := PrometheusRegistry(run.res, 2500*time.Millisecond, time.Time{})
-	if err := PushMetrics(context.Background(), srv.URL, "demo", reg); err != nil {
+	reg := Registry(run.res, 2500*time.Millisecond, time.Time{})
+	if err := Push(context.Background(), srv.URL, "demo", reg); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -302,7 +308,7 @@ func testMetricsPushgateway(t *testing.T, run demoRun) {
 		http.Error(w, "pushgateway is read-only", http.StatusServiceUnavailable)
 	}))
 	defer refuse.Close()
-	err := PushMetrics(context.Background(), refuse.URL, "demo", reg)
+	err := Push(context.Background(), refuse.URL, "demo", reg)
 	if err == nil || !strings.Contains(err.Error(), refuse.URL) || !strings.Contains(err.Error(), "503") {
 		t.Errorf("push to a refusing gateway: %v", err)
 	}

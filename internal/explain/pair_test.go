@@ -1,4 +1,4 @@
-package pipelines
+package explain
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkbeam/linkbeam/internal/demojob"
+	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -17,21 +19,13 @@ import (
 // run's pairs/.
 func TestDiagnoseDemoPairs(t *testing.T) {
 	ctx := context.Background()
-	cfg, opts := runDemoWithPairs(t)
+	cfg, opts := demojob.RunWithPairs(t)
 	model := opts.Model
-	threshold := MatchThreshold(cfg, model)
-	links, err := ReadLinks(ctx, opts.Output)
+	run, err := LoadRun(ctx, cfg, model, opts.Output, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pairs, err := ReadPairs(ctx, opts.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	corpus, err := LoadCorpus(ctx, cfg, LinkedSources(links))
-	if err != nil {
-		t.Fatal(err)
-	}
+	threshold, links, pairs, corpus := run.Threshold, run.Links, run.Pairs, run.Corpus
 
 	// testdata/demo/EXPECTED.md: SHP-1011 and 20411 share GTIN 194253869139;
 	// SHP-1001 and SHP-1002 are the 55" and 65" Samsung Q80C, whose titles
@@ -46,7 +40,7 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 		{"shop:SHP-1002", "shop:SHP-1001", StageBelowThreshold, ""},
 		{"shop:SHP-1006", "legacy:LP-0133", StageNotBlocked, ""},
 	} {
-		d, err := corpus.DiagnosePair(cfg, model, threshold, links, pairs, tc.a, tc.b)
+		d, err := PairIn(corpus, cfg, model, threshold, links, pairs, tc.a, tc.b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +78,7 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 			if d.A.MasterID != d.B.MasterID || d.Probability < threshold || !slices.Equal(d.Path, []string{d.A.Key, d.B.Key}) {
 				t.Errorf("%s: masters %s %s, p %v, path %v", name, d.A.MasterID, d.B.MasterID, d.Probability, d.Path)
 			}
-			if !slices.ContainsFunc(d.Shared, func(s SharedBlock) bool { return s.Key == tc.sharedKey && s.Paired && s.Rule == "gtin" }) {
+			if !slices.ContainsFunc(d.Shared, func(s replay.SharedBlock) bool { return s.Key == tc.sharedKey && s.Paired && s.Rule == "gtin" }) {
 				t.Errorf("%s: shared blocks %+v lack %s", name, d.Shared, tc.sharedKey)
 			}
 		case StageBelowThreshold:
@@ -108,11 +102,11 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 	}
 
 	for _, bad := range [][2]string{{"shop:NO-SUCH", "shop:SHP-1011"}, {"shop:SHP-1011", "shop:SHP-1011"}} {
-		if _, err := corpus.DiagnosePair(cfg, model, threshold, links, pairs, bad[0], bad[1]); err == nil {
+		if _, err := PairIn(corpus, cfg, model, threshold, links, pairs, bad[0], bad[1]); err == nil {
 			t.Errorf("diagnosing %v: no error", bad)
 		}
 	}
-	if _, err := DiagnosePair(ctx, cfg, model, PairOptions{Output: opts.Output, Pair: [2]string{"SHP-1011", "marketplace:20411"}}); err == nil || !strings.Contains(err.Error(), "want SOURCE:ID") {
+	if _, err := Pair(ctx, cfg, model, PairOptions{Output: opts.Output, Pair: [2]string{"SHP-1011", "marketplace:20411"}}); err == nil || !strings.Contains(err.Error(), "want SOURCE:ID") {
 		t.Errorf("a key without a source: err = %v", err)
 	}
 
@@ -124,13 +118,13 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 	}
 	want := map[[2]string]float64{}
 	for _, p := range pairs {
-		want[orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
+		want[schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
 	}
 	if len(scored) != len(want) {
 		t.Errorf("%d candidate pairs recomputed, the run scored %d", len(scored), len(want))
 	}
 	for _, p := range scored {
-		k := orderedPair(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
 		if run, ok := want[k]; !ok || math.Abs(run-p.MatchProbability) > 1e-9 {
 			t.Errorf("%v: recomputed %v, run %v (scored %v)", k, p.MatchProbability, run, ok)
 		}
@@ -140,7 +134,7 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 // clusteringCorpus is the records keys, all with the same title and model
 // number, so that every pair among them is a candidate with the same, high
 // probability, and two other records.
-func clusteringCorpus(keys ...string) *Corpus {
+func clusteringCorpus(keys ...string) *replay.Corpus {
 	records := []schemas.Product{
 		{Source: "z", SourceID: "1", Title: "Panasonic Lumix S5 II mirrorless camera body"},
 		{Source: "z", SourceID: "2", Title: "Philips 55PUS8808 Ambilight television"},
@@ -150,7 +144,7 @@ func clusteringCorpus(keys ...string) *Corpus {
 		records = append(records, schemas.Product{Source: s, SourceID: id,
 			Title: "Sony WH-1000XM4 Wireless Noise Cancelling Headphones", Brand: "Sony", ModelNumber: "WH1000XM4/B"})
 	}
-	return NewCorpus(records)
+	return replay.New(records)
 }
 
 func TestDiagnoseClustering(t *testing.T) {
@@ -218,7 +212,7 @@ func TestDiagnoseClustering(t *testing.T) {
 			Blocking:   schemas.BlockingConfig{Rules: []schemas.BlockingRuleConfig{{Rule: "title_tokens"}}, MaxBlockSize: 20, Window: 6},
 			Clustering: tc.clustering,
 		}}
-		d, err := corpus.DiagnosePair(cfg, model, model.Threshold, tc.links, nil, tc.a, tc.b)
+		d, err := PairIn(corpus, cfg, model, model.Threshold, tc.links, nil, tc.a, tc.b)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -238,7 +232,7 @@ func TestDiagnoseClustering(t *testing.T) {
 // master through b:1.
 func TestDiagnoseMatchedThrough(t *testing.T) {
 	title := "Sony wireless noise cancelling headphones black"
-	corpus := NewCorpus([]schemas.Product{
+	corpus := replay.New([]schemas.Product{
 		{Source: "a", SourceID: "1", Title: title, GTIN: "4548735711205"},
 		{Source: "b", SourceID: "1", Title: title, GTIN: "4548735711205", ModelNumber: "WH1000XM4B"},
 		{Source: "c", SourceID: "1", Title: title, ModelNumber: "WH1000XM4B"},
@@ -249,14 +243,14 @@ func TestDiagnoseMatchedThrough(t *testing.T) {
 	links := []schemas.LinkRow{{MasterID: "m1", Source: "a", SourceID: "1"}, {MasterID: "m1", Source: "b", SourceID: "1"},
 		{MasterID: "m1", Source: "c", SourceID: "1"}, {MasterID: "m2", Source: "z", SourceID: "1"}}
 	model := matchers.DefaultModel()
-	d, err := corpus.DiagnosePair(cfg, model, model.Threshold, links, nil, "c:1", "a:1")
+	d, err := PairIn(corpus, cfg, model, model.Threshold, links, nil, "c:1", "a:1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Stage != StageMatchedThrough || d.Candidate || len(d.Shared) != 0 || !slices.Equal(d.Path, []string{"a:1", "b:1", "c:1"}) {
 		t.Errorf("stage %q, candidate %v, shared %+v, path %v; want matched through a:1 ~ b:1 ~ c:1", d.Stage, d.Candidate, d.Shared, d.Path)
 	}
-	d, err = corpus.DiagnosePair(cfg, model, model.Threshold, links, nil, "a:1", "z:1")
+	d, err = PairIn(corpus, cfg, model, model.Threshold, links, nil, "a:1", "z:1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +269,7 @@ func TestOversizedBlock(t *testing.T) {
 		records = append(records, schemas.Product{Source: "s", SourceID: id, Title: name + " laptop"})
 		links = append(links, schemas.LinkRow{MasterID: "m" + id, Source: "s", SourceID: id})
 	}
-	corpus := NewCorpus(records)
+	corpus := replay.New(records)
 	cfg := &schemas.Config{Matching: schemas.MatchingConfig{Blocking: schemas.BlockingConfig{
 		Rules: []schemas.BlockingRuleConfig{{Rule: "title_tokens"}}, MaxBlockSize: 3, Window: 1}}}
 	model := matchers.DefaultModel()
@@ -283,11 +277,11 @@ func TestOversizedBlock(t *testing.T) {
 		a, b   string
 		paired bool
 	}{{"s:1", "s:2", true}, {"s:1", "s:3", false}, {"s:4", "s:5", true}} {
-		d, err := corpus.DiagnosePair(cfg, model, 2, links, nil, tc.a, tc.b) // threshold 2: never matched
+		d, err := PairIn(corpus, cfg, model, 2, links, nil, tc.a, tc.b) // threshold 2: never matched
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []SharedBlock{{Rule: "title_tokens(min_len=3)", Key: "tt3:laptop", Size: 5, Oversized: true, Paired: tc.paired}}
+		want := []replay.SharedBlock{{Rule: "title_tokens(min_len=3)", Key: "tt3:laptop", Size: 5, Oversized: true, Paired: tc.paired}}
 		if !slices.Equal(d.Shared, want) || d.Candidate != tc.paired {
 			t.Errorf("%s ~ %s: shared %+v, candidate %v; want %+v", tc.a, tc.b, d.Shared, d.Candidate, want)
 		}
