@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
@@ -107,29 +108,32 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	records := transforms.Read(s, cfg, names)
 	accepted, rejected, tallies := transforms.Harmonize(s, cfg, records)
 	accepted = inc.addReused(s, accepted)
-	survivors := transforms.Dedupe(s, accepted, shards)
+	// Bulk batches cross the runner's shuffles as files (internal/spill),
+	// in the staging folder so that they go with it.
+	store := spill.Store{Dir: staging + "/" + spill.DirName}
+	survivors := transforms.Dedupe(s, store, accepted, shards)
 	blockShards := opts.BlockShards
 	if blockShards <= 0 {
 		blockShards = transforms.DefaultShards
 	}
-	candidates := transforms.Block(s, cfg, survivors, blockShards, inc.keptFrom())
+	candidates := transforms.Block(s, cfg, store, survivors, blockShards, inc.keptFrom())
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,
 		WritePairs: cfg.Output.WritePairs, CrossSourceOnly: cfg.Matching.Clustering.OnePerSource,
-		Previous: inc.keptFrom(),
+		Previous: inc.keptFrom(), Spill: store,
 	}, candidates)
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
 		OnePerSource: cfg.Matching.Clustering.OnePerSource, Shards: shards,
-		MinLinkage: cfg.Matching.Clustering.Linkage(),
+		MinLinkage: cfg.Matching.Clustering.Linkage(), Spill: store,
 	}, edges)
 	priorities := map[string]int{}
 	for name, src := range cfg.Sources {
 		priorities[name] = src.Priority
 	}
 	masters := transforms.Survive(s, transforms.SurviveOptions{
-		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards,
+		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards, Spill: store,
 	}, survivors, assignments)
 	masters, extra := inc.reconcile(s, staging, cfg.Output.Compression, masters)
 	var written beam.PCollection
@@ -142,7 +146,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	} else {
 		written = transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
 		extra = append(extra, transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors),
-			transforms.WriteEdges(s, staging, cfg.Output.Compression, shards, scoring, edges))
+			transforms.WriteEdges(s, staging, cfg.Output.Compression, store, shards, scoring, edges))
 	}
 	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
 	written = beam.Flatten(s, append([]beam.PCollection{written, writtenRejects}, extra...)...)

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -28,16 +29,16 @@ func init() {
 // busy-polls a stage with side inputs for as long as its bundle runs (see
 // BENCHMARKS.md), and scoring is the longest bundle of the job.
 //
-// It takes the PCollection<KV<int,[]byte>> of survivor batches from Dedupe
-// and returns a PCollection<KV<int,[]byte>> of block shard → tagged batch
-// (batchCandidates or batchIDF).
+// It takes the PCollection<KV<int,[]byte>> of survivor batch references
+// from Dedupe and returns a PCollection<KV<int,[]byte>> of block shard →
+// spill reference to a tagged batch (batchCandidates or batchIDF).
 //
 // previous, when set, is a previous output whose decisions Score keeps
 // (ScoreOptions.Previous): candidates whose record is unchanged since its
 // records/ are marked so.
-func Block(s beam.Scope, cfg *schemas.Config, survivors beam.PCollection, shards int, previous string) beam.PCollection {
+func Block(s beam.Scope, cfg *schemas.Config, store spill.Store, survivors beam.PCollection, shards int, previous string) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
-	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous}, survivors)
+	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous, Spill: store}, survivors)
 }
 
 // The first byte of each batch Block emits says what it holds.
@@ -50,6 +51,7 @@ type blockFn struct {
 	Blocking schemas.BlockingConfig
 	Shards   int
 	Previous string
+	Spill    spill.Store
 
 	// Read-only once set up: records are blocked on several goroutines.
 	rules     []matchers.BlockingRule
@@ -87,7 +89,11 @@ func BlockingRules(cfg schemas.BlockingConfig) ([]matchers.BlockingRule, error) 
 	return rules, nil
 }
 
-func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit func(int, []byte)) error {
+func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit func(int, []byte)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
 	products, err := decodeProducts(batch, nil)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
@@ -100,6 +106,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit
 	parallel(len(parts), func(c int) {
 		parts[c] = fn.block(products[c*chunk : min(len(products), (c+1)*chunk)])
 	})
+	put, failed := spilling(ctx, fn.Spill, spillCandidates, emit)
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	for _, part := range parts {
 		idf.Merge(part.idf)
@@ -110,20 +117,20 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit
 						b = append(b, batchCandidates)
 					}
 					return append(b, packed...)
-				}, emit)
+				}, put)
 			}
 		}
 	}
-	fn.buf.flush(emit)
+	fn.buf.flush(put)
 	b, err := idf.MarshalBinary()
 	if err != nil {
 		return err
 	}
 	tagged := append([]byte{batchIDF}, b...)
 	for sh := range fn.Shards {
-		emit(sh, tagged)
+		put(sh, tagged)
 	}
-	return nil
+	return failed()
 }
 
 // blockedChunk is the output of blocking a run of records: the packed

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 )
 
@@ -28,6 +29,7 @@ type ClusterOptions struct {
 	OnePerSource   bool
 	MinLinkage     float64
 	Shards         int // the shard count given to Dedupe
+	Spill          spill.Store
 }
 
 // Cluster merges matched pairs into clusters on one worker: edges are far
@@ -38,8 +40,9 @@ type ClusterOptions struct {
 // cluster by duplicate kind (DuplicatesNamespace), from the identifiers
 // the edges carry.
 //
-// It takes the PCollection<[]byte> of packed edges from Score and returns a
-// PCollection<KV<int,[]byte>>: the packed assignment of every record of a
+// It takes the PCollection<[]byte> of references to packed edges from
+// Score and returns a PCollection<KV<int,[]byte>>: references to the
+// packed assignment of every record of a
 // multi-record cluster to its master id, with its match probability, keyed
 // by the record's dedupe shard (as Dedupe's survivors are, for Survive's
 // join). Records not in it are masters of their own.
@@ -67,11 +70,8 @@ type identifiers struct {
 
 func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(int, []byte)) error {
 	var g edgeGraph
-	var batch []byte
-	for batches(&batch) {
-		if err := forEachEdge(batch, g.add); err != nil {
-			return fmt.Errorf("cluster: %w", err)
-		}
+	if err := readBatches(ctx, batches, func(batch []byte) error { return forEachEdge(batch, g.add) }); err != nil {
+		return fmt.Errorf("cluster: %w", err)
 	}
 	g.sortNodes()
 	members := assign(&g, fn.Options)
@@ -80,8 +80,12 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 		sh := shardOf(m.key, fn.Options.Shards)
 		shards[sh] = appendAssignment(shards[sh], m.key, m.assignment)
 	}
+	put, failed := spilling(ctx, fn.Options.Spill, spillAssignments, emit)
 	for sh, b := range shards {
-		emit(sh, b)
+		put(sh, b)
+	}
+	if err := failed(); err != nil {
+		return err
 	}
 	if fn.duplicates == nil {
 		fn.duplicates = duplicateCounters{}

@@ -16,6 +16,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/linkbeam/linkbeam/internal/spill"
 )
 
 func init() {
@@ -211,6 +213,13 @@ func commitFiles(ctx context.Context, dir, staging string, plan CommitPlan, writ
 		}
 	} else {
 		err = commitRemote(ctx, dir, staging, written, plan)
+		if err == nil {
+			// A local commit removes the staging folder, spilled batches
+			// with it; an object store has no folders to remove.
+			if rmErr := removeSpilled(ctx, staging); rmErr != nil {
+				log.Warnf(ctx, "commit: the output is published, but %v", rmErr)
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -374,4 +383,29 @@ func commitRemote(ctx context.Context, dir, staging string, written []string, pl
 		}
 	}
 	return filesystem.Write(ctx, fs, marker, nil)
+}
+
+// removeSpilled removes the batches the job spilled (internal/spill) from
+// a remote staging folder: stage/shard/batch under its spill folder.
+func removeSpilled(ctx context.Context, staging string) error {
+	fs, err := filesystem.New(ctx, staging)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	rm, ok := fs.(filesystem.Remover)
+	if !ok {
+		return nil
+	}
+	glob := staging + "/" + spill.DirName + "/*/*/*"
+	files, err := fs.List(ctx, glob)
+	if err != nil {
+		return fmt.Errorf("listing %s: %w", glob, err)
+	}
+	for _, f := range files {
+		if err := rm.Remove(ctx, f); err != nil {
+			return fmt.Errorf("removing spilled batch %s: %w", f, err)
+		}
+	}
+	return nil
 }

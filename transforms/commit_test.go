@@ -11,6 +11,8 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+
+	"github.com/linkbeam/linkbeam/internal/spill"
 )
 
 func TestRemoveStaleStaging(t *testing.T) {
@@ -133,7 +135,7 @@ func TestCommitStagedWithoutManifest(t *testing.T) {
 }
 
 // On an object store the launcher's commit publishes the listed objects
-// only and leaves no manifest behind.
+// only and leaves no manifest and no spilled batch behind.
 func TestCommitStagedRemote(t *testing.T) {
 	ctx := context.Background()
 	dir := "memfs://commit-staged/out"
@@ -143,7 +145,8 @@ func TestCommitStagedRemote(t *testing.T) {
 		t.Fatal(err)
 	}
 	written := []string{staging + "/masters/part-00001.parquet", staging + "/links/part-00001.parquet"}
-	for _, p := range append([]string{dir + "/masters/part-00000.parquet", staging + "/masters/part-unlisted.parquet"}, written...) {
+	spilled := staging + "/" + spill.DirName + "/members/00003/0123456789abcdef.bin"
+	for _, p := range append([]string{dir + "/masters/part-00000.parquet", staging + "/masters/part-unlisted.parquet", spilled}, written...) {
 		if err := filesystem.Write(ctx, fs, p, []byte(p)); err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +157,7 @@ func TestCommitStagedRemote(t *testing.T) {
 	if _, err := CommitStaged(ctx, dir, staging, StandardPlan, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	got := listTree(ctx, t, fs, dir, 3)
+	got := listTree(ctx, t, fs, dir, 5)
 	want := []string{".staging-run/masters/part-unlisted.parquet", "_SUCCESS", "links/part-00001.parquet", "masters/part-00001.parquet"}
 	if !slices.Equal(got, want) {
 		t.Errorf("after commit %q, want %q", got, want)

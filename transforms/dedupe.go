@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -20,31 +21,34 @@ func init() {
 // the newest version by UpdatedAt. Ties are broken by the record's
 // encoding, so the winner never depends on read order.
 //
-// It takes a PCollection<schemas.Product> and returns a
-// PCollection<KV<int,[]byte>>: one packed batch of surviving products
-// (schemas.AppendProduct) per record shard, sorted by record key, keyed by
+// Products cross the shuffle packed and spilled to store. It takes a
+// PCollection<schemas.Product> and returns a
+// PCollection<KV<int,[]byte>>: a spill reference to one packed batch of
+// surviving products (schemas.AppendProduct) per record shard, sorted by record key, keyed by
 // the shard (shardOf(record key, shards)) so that Survive can join it with
 // the assignments of the same shard. Superseded versions are counted per
 // source.
-func Dedupe(s beam.Scope, products beam.PCollection, shards int) beam.PCollection {
+func Dedupe(s beam.Scope, store spill.Store, products beam.PCollection, shards int) beam.PCollection {
 	s = s.Scope("linkbeam.Dedupe")
-	packed := beam.ParDo(s, &packProductsFn{Shards: shards}, products)
-	return beam.ParDo(s, &dedupeFn{}, beam.GroupByKey(s, packed))
+	packed := beam.ParDo(s, &packProductsFn{Shards: shards, Spill: store}, products)
+	return beam.ParDo(s, &dedupeFn{Spill: store}, beam.GroupByKey(s, packed))
 }
 
 type dedupeFn struct {
+	Spill spill.Store
+
 	superseded sourceCounters
 }
 
 func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(int, []byte)) error {
 	fn.superseded.stage = MetricSuperseded
 	var all []schemas.Product
-	var batch []byte
-	for batches(&batch) {
-		var err error
-		if all, err = decodeProducts(batch, all); err != nil {
-			return fmt.Errorf("dedupe shard %d: %w", shard, err)
-		}
+	err := readBatches(ctx, batches, func(batch []byte) (err error) {
+		all, err = decodeProducts(batch, all)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("dedupe shard %d: %w", shard, err)
 	}
 	newest := make(map[string]int, len(all))
 	for i := range all {
@@ -68,10 +72,12 @@ func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(
 	for _, k := range keys {
 		out = schemas.AppendProduct(out, &all[newest[k]])
 	}
-	if len(out) > 0 {
-		emit(shard, out)
+	if len(out) == 0 {
+		return nil
 	}
-	return nil
+	put, failed := spilling(ctx, fn.Spill, spillSurvivors, emit)
+	put(shard, out)
+	return failed()
 }
 
 // newer reports whether a supersedes b.

@@ -14,12 +14,13 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn2x1[[]byte, func(int, []byte), error](&packEdgesFn{})
+	register.DoFn3x1[context.Context, []byte, func(int, []byte), error](&packEdgesFn{})
 	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(string), error](&writeEdgesFn{})
 	register.DoFn3x1[context.Context, []byte, func(string), error](&writeScoringFn{})
 }
@@ -56,9 +57,9 @@ func ScoringHash(m *matchers.Model, threshold float64, blocking schemas.Blocking
 // holding each pair once with its highest probability (as Cluster keeps
 // it), and scoring to edges/_scoring.json. It returns the
 // PCollection<string> of written paths.
-func WriteEdges(s beam.Scope, dir, compression string, shards int, scoring string, edges beam.PCollection) beam.PCollection {
+func WriteEdges(s beam.Scope, dir, compression string, store spill.Store, shards int, scoring string, edges beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteEdges")
-	packed := beam.ParDo(s, &packEdgesFn{Shards: shards}, edges)
+	packed := beam.ParDo(s, &packEdgesFn{Shards: shards, Spill: store}, edges)
 	parts := beam.ParDo(s, &writeEdgesFn{Dir: dir, Compression: compression}, beam.GroupByKey(s, packed))
 	manifest := beam.ParDo(s, &writeScoringFn{Dir: dir, Scoring: scoring}, beam.Impulse(s))
 	return beam.Flatten(s, parts, manifest)
@@ -67,24 +68,33 @@ func WriteEdges(s beam.Scope, dir, compression string, shards int, scoring strin
 // packEdgesFn repacks edge batches by the shard of their smaller key.
 type packEdgesFn struct {
 	Shards int
-	buf    shardBuffers
+	Spill  spill.Store
+
+	buf shardBuffers
 }
 
-func (fn *packEdgesFn) ProcessElement(batch []byte, emit func(int, []byte)) error {
-	err := forEachEdge(batch, func(e *edge) {
+func (fn *packEdgesFn) ProcessElement(ctx context.Context, ref []byte, emit func(int, []byte)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("write edges: %w", err)
+	}
+	put, failed := spilling(ctx, fn.Spill, spillEdgeShards, emit)
+	err = forEachEdge(batch, func(e *edge) {
 		if e.A > e.B {
 			e.swap()
 		}
-		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, emit)
+		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, put)
 	})
 	if err != nil {
 		return fmt.Errorf("write edges: %w", err)
 	}
-	return nil
+	return failed()
 }
 
-func (fn *packEdgesFn) FinishBundle(emit func(int, []byte)) {
-	fn.buf.flush(emit)
+func (fn *packEdgesFn) FinishBundle(ctx context.Context, emit func(int, []byte)) error {
+	put, failed := spilling(ctx, fn.Spill, spillEdgeShards, emit)
+	fn.buf.flush(put)
+	return failed()
 }
 
 type writeEdgesFn struct {
@@ -94,17 +104,16 @@ type writeEdgesFn struct {
 
 func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(string)) error {
 	best := map[[2]string]float64{}
-	var batch []byte
-	for batches(&batch) {
-		err := forEachEdge(batch, func(e *edge) {
+	err := readBatches(ctx, batches, func(batch []byte) error {
+		return forEachEdge(batch, func(e *edge) {
 			k := [2]string{e.A, e.B}
 			if p, ok := best[k]; !ok || e.P > p {
 				best[k] = e.P
 			}
 		})
-		if err != nil {
-			return fmt.Errorf("write edges: %w", err)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("write edges: %w", err)
 	}
 	rows := make([]schemas.EdgeRow, 0, len(best))
 	for k, p := range best {

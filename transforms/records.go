@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -24,8 +25,8 @@ const RecordsDir = "records"
 // WriteRecords writes each survivor batch from Dedupe as one Parquet file
 // in records/ under dir, named by a hash of its first record key, so a
 // retried bundle rewrites its own file and two batches never share a
-// name. It takes the PCollection<KV<int,[]byte>> of survivor batches and returns
-// the PCollection<string> of written paths.
+// name. It takes the PCollection<KV<int,[]byte>> of survivor batch
+// references and returns the PCollection<string> of written paths.
 func WriteRecords(s beam.Scope, dir, compression string, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteRecords")
 	return beam.ParDo(s, &writeRecordsFn{Dir: dir, Compression: compression}, survivors)
@@ -36,7 +37,11 @@ type writeRecordsFn struct {
 	Compression string
 }
 
-func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, batch []byte, emit func(string)) error {
+func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit func(string)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("write records: %w", err)
+	}
 	var rows []schemas.RecordRow
 	for src := batch; len(src) > 0; {
 		var p schemas.Product

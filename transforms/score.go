@@ -3,6 +3,7 @@ package transforms
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -37,16 +39,18 @@ type ScoreOptions struct {
 	// scored (MetricReusedPairs), and the edges/ of Previous between such
 	// candidates are kept.
 	Previous string
+	Spill    spill.Store // where the batches of edges and pairs go
 }
 
 // Score forms the candidate pairs inside every block, scores each distinct
 // pair once with the match model, and keeps the pairs at or above the
 // threshold.
 //
-// It takes the PCollection<KV<int,[]byte>> of tagged candidate and IDF
-// batches from Block, and returns a PCollection<[]byte> of packed edges and, with WritePairs, a
-// PCollection<KV<int,[]byte>> of every scored pair packed per shard (empty
-// otherwise).
+// It takes the PCollection<KV<int,[]byte>> of references to tagged
+// candidate and IDF batches from Block, and returns a PCollection<[]byte>
+// of references to packed edges and, with WritePairs, a
+// PCollection<KV<int,[]byte>> of references to every scored pair packed
+// per shard (empty otherwise). All batches are spilled to Options.Spill.
 //
 // Blocks larger than MaxBlockSize are not expanded in full: their members
 // are sorted by normalised title and each is paired with the next Window
@@ -98,17 +102,23 @@ func (fn *scoreFn) Setup(ctx context.Context) error {
 type shardBlocks struct {
 	cands   []candidate
 	members [][]int32 // members per block id, in record key order
-	blockOf [][]int32 // block ids per candidate, ascending
+	blockOf [][]int32 // ordinary block ids per candidate, ascending
 	big     []bool    // oversized per block id
 	dropBig []bool    // per block id: an oversized block is dropped, not windowed
+	// Per candidate, what every candidate pair looks at before scoring,
+	// kept apart from the large candidates: tens of millions of pairs
+	// read them in random order, and a cache miss costs more than the test.
+	source    []uint16 // index of the record's source
+	unchanged []bool
+	titleKey  []uint64 // the title's first 8 bytes, big-endian: orders most titles without reading them
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	var raw [][]byte
-	for batch := []byte(nil); batches(&batch); batch = nil {
+	err := readBatches(ctx, batches, func(batch []byte) error {
 		if len(batch) == 0 {
-			return fmt.Errorf("score shard %d: %w", shard, schemas.ErrCorruptBatch)
+			return schemas.ErrCorruptBatch
 		}
 		switch batch[0] {
 		case batchCandidates:
@@ -116,12 +126,16 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		case batchIDF:
 			var p matchers.IDF
 			if err := p.UnmarshalBinary(batch[1:]); err != nil {
-				return fmt.Errorf("score shard %d: idf: %w", shard, err)
+				return fmt.Errorf("idf: %w", err)
 			}
 			idf.Merge(&p)
 		default:
-			return fmt.Errorf("score shard %d: batch tag %q: %w", shard, batch[0], schemas.ErrCorruptBatch)
+			return fmt.Errorf("batch tag %q: %w", batch[0], schemas.ErrCorruptBatch)
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("score shard %d: %w", shard, err)
 	}
 	cands, err := decodeCandidates(raw, idf)
 	if err != nil {
@@ -190,13 +204,15 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	fn.scored.Inc(ctx, scored)
 	fn.reused.Inc(ctx, reused)
 	fn.matched.Inc(ctx, matched)
+	putEdges, failedEdges := spilling(ctx, fn.Options.Spill, spillEdges, func(_ int, ref []byte) { emit(ref) })
+	putPairs, failedPairs := spilling(ctx, fn.Options.Spill, spillPairs, emitPairs)
 	if len(out) > 0 {
-		emit(out)
+		putEdges(shard, out)
 	}
 	if len(all) > 0 {
-		emitPairs(shard, all)
+		putPairs(shard, all)
 	}
-	return nil
+	return errors.Join(failedEdges(), failedPairs())
 }
 
 // decodeCandidates decodes the batches and weights each title with the
@@ -258,7 +274,22 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 		})
 	})
 	// Members and block lists are windows of two flat arrays.
-	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands))}
+	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands)),
+		source: make([]uint16, len(cands)), unchanged: make([]bool, len(cands)), titleKey: make([]uint64, len(cands))}
+	sources := map[string]uint16{}
+	for i := range cands {
+		p := &cands[i].Prep
+		id, ok := sources[p.Source]
+		if !ok {
+			id = uint16(len(sources))
+			sources[p.Source] = id
+		}
+		sb.source[i] = id
+		sb.unchanged[i] = cands[i].Unchanged
+		var prefix [8]byte
+		copy(prefix[:], p.Title)
+		sb.titleKey[i] = binary.BigEndian.Uint64(prefix[:])
+	}
 	flatBlocks := make([]int32, len(all))
 	off := 0
 	for i, c := range cands {
@@ -276,11 +307,14 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 		}
 		id := int32(len(sb.members))
 		m := flatMembers[start:end:end]
-		for _, c := range m {
-			sb.blockOf[c] = append(sb.blockOf[c], id) // ids ascend with the hash
+		big := maxBlock > 0 && len(m) > maxBlock
+		if !big {
+			for _, c := range m {
+				sb.blockOf[c] = append(sb.blockOf[c], id) // ids ascend with the hash
+			}
 		}
 		sb.members = append(sb.members, m)
-		sb.big = append(sb.big, maxBlock > 0 && len(m) > maxBlock)
+		sb.big = append(sb.big, big)
 		sb.dropBig = append(sb.dropBig, all[start].block&1 == 1)
 		start = end
 	}
@@ -311,10 +345,8 @@ type scoreResult struct {
 func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	var r scoreResult
 	x := make([]float64, 0, len(fn.Options.Model.Features))
-	sameSource := func(i, j int32) bool {
-		return fn.Options.CrossSourceOnly && sb.cands[i].Prep.Source == sb.cands[j].Prep.Source
-	}
-	kept := func(i, j int32) bool { return sb.cands[i].Unchanged && sb.cands[j].Unchanged }
+	sameSource := func(i, j int32) bool { return fn.Options.CrossSourceOnly && sb.source[i] == sb.source[j] }
+	kept := func(i, j int32) bool { return sb.unchanged[i] && sb.unchanged[j] }
 	score := func(i, j int32) float64 {
 		r.scored++
 		a, b := &sb.cands[i].Prep, &sb.cands[j].Prep
@@ -336,7 +368,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 				for b := a + 1; b < len(m); b++ {
 					r.candidates++
 					i, j := m[a], m[b]
-					if sameSource(i, j) || firstSharedOrdinary(sb, i, j) != int32(id) {
+					if sameSource(i, j) || sharesOrdinaryBelow(sb, i, j, int32(id)) {
 						continue
 					}
 					if kept(i, j) {
@@ -360,11 +392,14 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			continue
 		}
 		less := func(a, b int) bool {
-			ta, tb := sb.cands[m[a]].Prep.Title, sb.cands[m[b]].Prep.Title
-			if ta != tb {
+			i, j := m[a], m[b]
+			if ka, kb := sb.titleKey[i], sb.titleKey[j]; ka != kb {
+				return ka < kb
+			}
+			if ta, tb := sb.cands[i].Prep.Title, sb.cands[j].Prep.Title; ta != tb {
 				return ta < tb
 			}
-			return m[a] < m[b]
+			return i < j
 		}
 		matchers.BlockPairs(len(m), less, fn.Options.MaxBlockSize, fn.Options.Window, func(a, b int) {
 			r.candidates++
@@ -372,7 +407,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if i > j {
 				i, j = j, i
 			}
-			if sameSource(i, j) || firstSharedOrdinary(sb, i, j) >= 0 {
+			if sameSource(i, j) || sharesOrdinaryBelow(sb, i, j, int32(len(sb.members))) {
 				return // never merged, or scored in full in that ordinary block
 			}
 			if kept(i, j) {
@@ -391,23 +426,22 @@ func newEdge(sb *shardBlocks, i, j int32, p float64) edge {
 	return edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
 }
 
-// firstSharedOrdinary returns the smallest id of an ordinary (not
-// oversized) block that candidates i and j share, or -1.
-func firstSharedOrdinary(sb *shardBlocks, i, j int32) int32 {
+// sharesOrdinaryBelow reports whether candidates i and j share an
+// ordinary (not oversized) block whose id is below limit: a pair is scored
+// in the first ordinary block it shares, so the pair of block id is skipped
+// when this holds for id. The block lists ascend, so the merge stops at
+// limit.
+func sharesOrdinaryBelow(sb *shardBlocks, i, j, limit int32) bool {
 	a, b := sb.blockOf[i], sb.blockOf[j]
-	for x, y := 0, 0; x < len(a) && y < len(b); {
+	for x, y := 0, 0; x < len(a) && y < len(b) && a[x] < limit && b[y] < limit; {
 		switch {
 		case a[x] < b[y]:
 			x++
 		case a[x] > b[y]:
 			y++
 		default:
-			if !sb.big[a[x]] {
-				return a[x]
-			}
-			x++
-			y++
+			return true
 		}
 	}
-	return -1
+	return false
 }

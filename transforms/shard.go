@@ -1,20 +1,25 @@
 package transforms
 
 import (
+	"context"
+
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn2x0[schemas.Product, func(int, []byte)](&packProductsFn{})
+	register.DoFn3x1[context.Context, schemas.Product, func(int, []byte), error](&packProductsFn{})
 	register.Emitter2[int, []byte]()
 	register.Iter1[[]byte]()
 }
 
-// A shuffle's cost on prism is per element, so bulk data crosses every
-// shuffle packed: elements are byte batches of many records, keyed by a
-// shard number. batchBytes bounds one element.
+// A shuffle's cost on prism is per element, and prism holds every element
+// in memory until the job ends, so bulk data crosses every shuffle packed
+// and spilled: records are packed into byte batches keyed by a shard
+// number, each batch is written to a file (internal/spill), and only its
+// reference crosses. batchBytes bounds one batch.
 const batchBytes = 4 << 20
 
 // DefaultShards is the number of shards when the config leaves it unset:
@@ -71,15 +76,21 @@ func (b *shardBuffers) flush(emit func(int, []byte)) {
 // record key, so that every version of a record meets in one shard.
 type packProductsFn struct {
 	Shards int
-	buf    shardBuffers
+	Spill  spill.Store
+
+	buf shardBuffers
 }
 
-func (fn *packProductsFn) ProcessElement(p schemas.Product, emit func(int, []byte)) {
-	fn.buf.add(shardOf(p.Key(), fn.Shards), func(b []byte) []byte { return schemas.AppendProduct(b, &p) }, emit)
+func (fn *packProductsFn) ProcessElement(ctx context.Context, p schemas.Product, emit func(int, []byte)) error {
+	put, failed := spilling(ctx, fn.Spill, spillProducts, emit)
+	fn.buf.add(shardOf(p.Key(), fn.Shards), func(b []byte) []byte { return schemas.AppendProduct(b, &p) }, put)
+	return failed()
 }
 
-func (fn *packProductsFn) FinishBundle(emit func(int, []byte)) {
-	fn.buf.flush(emit)
+func (fn *packProductsFn) FinishBundle(ctx context.Context, emit func(int, []byte)) error {
+	put, failed := spilling(ctx, fn.Spill, spillProducts, emit)
+	fn.buf.flush(put)
+	return failed()
 }
 
 // decodeProducts appends every product of batch to dst.
@@ -93,4 +104,53 @@ func decodeProducts(batch []byte, dst []schemas.Product) ([]schemas.Product, err
 		dst = append(dst, p)
 	}
 	return dst, nil
+}
+
+// Bulk batches cross every shuffle as spill references (internal/spill):
+// the producer writes the batch to a file and emits its reference, the
+// consumer reads it back. Stage names the batches' folder.
+const (
+	spillProducts    = "products"
+	spillSurvivors   = "survivors"
+	spillCandidates  = "candidates"
+	spillEdges       = "edges"
+	spillEdgeShards  = "edge-shards"
+	spillPairs       = "pairs"
+	spillAssignments = "assignments"
+	spillMembers     = "members"
+)
+
+// spilling returns an emit that writes each batch to store under stage and
+// emits its reference instead, and a function returning the first error it
+// met: an emitter cannot fail, so the DoFn returns it when it is done.
+func spilling(ctx context.Context, store spill.Store, stage string, emit func(int, []byte)) (func(int, []byte), func() error) {
+	var first error
+	put := func(shard int, batch []byte) {
+		if first != nil {
+			return
+		}
+		ref, err := store.Put(ctx, stage, shard, batch)
+		if err != nil {
+			first = err
+			return
+		}
+		emit(shard, ref)
+	}
+	return put, func() error { return first }
+}
+
+// readBatches calls fn with each batch the references from refs name, in
+// order.
+func readBatches(ctx context.Context, refs func(*[]byte) bool, fn func([]byte) error) error {
+	var ref []byte
+	for refs(&ref) {
+		batch, err := spill.Get(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -14,12 +14,13 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn4x1[int, func(*[]byte) bool, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
 	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(MasterShard), error](&surviveFn{})
 	register.Emitter1[MasterShard]()
 }
@@ -36,6 +37,7 @@ type SurviveOptions struct {
 	Survivorship schemas.SurvivorshipConfig
 	Priorities   map[string]int // source -> priority
 	Shards       int
+	Spill        spill.Store
 }
 
 // Survive joins each surviving record with its cluster's master id, groups
@@ -43,8 +45,9 @@ type SurviveOptions struct {
 // by field with the configured survivorship rules, recording which source
 // won each field.
 //
-// It takes the PCollection<KV<int,[]byte>> of survivor batches from Dedupe
-// and the PCollection<KV<int,[]byte>> of assignments from Cluster, both
+// It takes the PCollection<KV<int,[]byte>> of survivor batch references
+// from Dedupe and the PCollection<KV<int,[]byte>> of assignment batch
+// references from Cluster, both
 // keyed by dedupe shard, joins them shard by shard, and returns a
 // PCollection<MasterShard>, one per output shard. (A join rather than an
 // assignment side input: prism busy-polls a stage with side inputs while
@@ -52,7 +55,7 @@ type SurviveOptions struct {
 func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Survive")
 	joined := beam.CoGroupByKey(s, survivors, assignments)
-	keyed := beam.ParDo(s, &assignFn{Shards: opts.Shards}, joined)
+	keyed := beam.ParDo(s, &assignFn{Shards: opts.Shards, Spill: opts.Spill}, joined)
 	return beam.ParDo(s, &surviveFn{Options: opts}, beam.GroupByKey(s, keyed))
 }
 
@@ -60,25 +63,23 @@ func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCol
 // it to its master's output shard.
 type assignFn struct {
 	Shards int
+	Spill  spill.Store
 
 	buf shardBuffers
 }
 
-func (fn *assignFn) ProcessElement(shard int, batches, assignments func(*[]byte) bool, emit func(int, []byte)) error {
+func (fn *assignFn) ProcessElement(ctx context.Context, shard int, batches, assignments func(*[]byte) bool, emit func(int, []byte)) error {
 	assigned := map[string]assignment{}
-	var b []byte
-	for assignments(&b) {
-		if err := decodeAssignments(b, assigned); err != nil {
-			return fmt.Errorf("survive shard %d: assignments: %w", shard, err)
-		}
+	err := readBatches(ctx, assignments, func(b []byte) error { return decodeAssignments(b, assigned) })
+	if err != nil {
+		return fmt.Errorf("survive shard %d: assignments: %w", shard, err)
 	}
-	for batches(&b) {
-		if err := fn.assign(b, assigned, emit); err != nil {
-			return fmt.Errorf("survive shard %d: %w", shard, err)
-		}
+	put, failed := spilling(ctx, fn.Spill, spillMembers, emit)
+	if err := readBatches(ctx, batches, func(b []byte) error { return fn.assign(b, assigned, put) }); err != nil {
+		return fmt.Errorf("survive shard %d: %w", shard, err)
 	}
-	fn.buf.flush(emit)
-	return nil
+	fn.buf.flush(put)
+	return failed()
 }
 
 func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit func(int, []byte)) error {
@@ -151,15 +152,15 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	// prism one bundle holds millions of members, and a sorted copy of
 	// them would double the stage's memory.
 	var ms []*member
-	var batch []byte
-	for batches(&batch) {
+	err := readBatches(ctx, batches, func(batch []byte) error {
 		part, err := decodeMembers(batch)
-		if err != nil {
-			return fmt.Errorf("survive shard %d: %w", shard, err)
-		}
 		for i := range part {
 			ms = append(ms, &part[i])
 		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("survive shard %d: %w", shard, err)
 	}
 	slices.SortFunc(ms, func(a, b *member) int {
 		return cmp.Or(strings.Compare(a.masterID, b.masterID), strings.Compare(a.key, b.key))

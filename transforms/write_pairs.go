@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -31,7 +32,11 @@ type writePairsFn struct {
 	Compression string
 }
 
-func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, batch []byte, emit func(string)) error {
+func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("write pairs: %w", err)
+	}
 	var rows []schemas.PairRow
 	if err := forEachEdge(batch, func(e *edge) { rows = append(rows, pairRow(*e)) }); err != nil {
 		return fmt.Errorf("write pairs: %w", err)
