@@ -290,34 +290,55 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 		copy(prefix[:], p.Title)
 		sb.titleKey[i] = binary.BigEndian.Uint64(prefix[:])
 	}
-	flatBlocks := make([]int32, len(all))
-	off := 0
-	for i, c := range cands {
-		sb.blockOf[i] = flatBlocks[off : off : off+len(c.Blocks)]
-		off += len(c.Blocks)
-	}
-	flatMembers := make([]int32, len(all))
-	for k := range all {
-		flatMembers[k] = all[k].cand
-	}
-	for start := 0; start < len(all); {
-		end := start + 1
-		for end < len(all) && all[end].block == all[start].block {
-			end++
+	// A block of one record pairs nothing: it gets no id, which keeps the
+	// per-candidate lists that every pair merges short. Members and block
+	// lists are windows of two flat arrays, sized in a first pass.
+	forEachBlock := func(fn func(m []membership)) {
+		for start := 0; start < len(all); {
+			end := start + 1
+			for end < len(all) && all[end].block == all[start].block {
+				end++
+			}
+			if end-start > 1 {
+				fn(all[start:end])
+			}
+			start = end
 		}
-		id := int32(len(sb.members))
-		m := flatMembers[start:end:end]
-		big := maxBlock > 0 && len(m) > maxBlock
-		if !big {
-			for _, c := range m {
-				sb.blockOf[c] = append(sb.blockOf[c], id) // ids ascend with the hash
+	}
+	isBig := func(m []membership) bool { return maxBlock > 0 && len(m) > maxBlock }
+	ordinaryOf := make([]int32, len(cands))
+	total, ordinary := 0, 0
+	forEachBlock(func(m []membership) {
+		total += len(m)
+		if !isBig(m) {
+			ordinary += len(m)
+			for _, x := range m {
+				ordinaryOf[x.cand]++
 			}
 		}
-		sb.members = append(sb.members, m)
-		sb.big = append(sb.big, big)
-		sb.dropBig = append(sb.dropBig, all[start].block&1 == 1)
-		start = end
+	})
+	flatBlocks := make([]int32, 0, ordinary)
+	for i, n := range ordinaryOf {
+		sb.blockOf[i] = flatBlocks[len(flatBlocks) : len(flatBlocks) : len(flatBlocks)+int(n)]
+		flatBlocks = flatBlocks[:len(flatBlocks)+int(n)]
 	}
+	flatMembers := make([]int32, 0, total)
+	forEachBlock(func(block []membership) {
+		id := int32(len(sb.members))
+		from := len(flatMembers)
+		for _, x := range block {
+			flatMembers = append(flatMembers, x.cand)
+		}
+		big := isBig(block)
+		if !big {
+			for _, x := range block {
+				sb.blockOf[x.cand] = append(sb.blockOf[x.cand], id) // ids ascend with the hash
+			}
+		}
+		sb.members = append(sb.members, flatMembers[from:len(flatMembers):len(flatMembers)])
+		sb.big = append(sb.big, big)
+		sb.dropBig = append(sb.dropBig, block[0].block&1 == 1)
+	})
 	for i := range cands {
 		cands[i].Blocks = nil // now in blockOf; free for the scoring that follows
 	}
