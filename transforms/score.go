@@ -173,11 +173,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		matched += r.matched
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
-		big = append(big, r.bigPairs...)
+		big = mergeBigPairs(big, r.bigPairs)
 	}
 	// Sorted-neighbourhood pairs of oversized blocks may repeat across
 	// those blocks; they are deduplicated here, once, across workers.
-	slices.SortFunc(big, func(x, y bigPair) int { return cmp.Compare(x.ab(), y.ab()) })
 	for k, e := range big {
 		if k > 0 && e.ab() == big[k-1].ab() {
 			if e.kept {
@@ -234,7 +233,17 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	cands := slices.Concat(parts...)
+	// Copied into place on every core: a serial copy of a million large
+	// candidates took seconds (page faults and write barriers).
+	offsets := make([]int, len(parts)+1)
+	for i, part := range parts {
+		offsets[i+1] = offsets[i] + len(part)
+	}
+	cands := make([]candidate, offsets[len(parts)])
+	parallel(len(parts), func(i int) {
+		copy(cands[offsets[i]:], parts[i])
+		parts[i] = nil
+	})
 	sortInPlace(cands, func(a, b *candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
 }
@@ -439,7 +448,25 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, p: score(i, j)})
 		})
 	}
+	// Sorted here, on this worker's core; the main goroutine only merges.
+	slices.SortFunc(r.bigPairs, func(x, y bigPair) int { return cmp.Compare(x.ab(), y.ab()) })
 	return r
+}
+
+// mergeBigPairs merges two lists of pairs sorted by ab into one.
+func mergeBigPairs(x, y []bigPair) []bigPair {
+	if len(x) == 0 {
+		return y
+	}
+	out := make([]bigPair, 0, len(x)+len(y))
+	for len(x) > 0 && len(y) > 0 {
+		if x[0].ab() <= y[0].ab() {
+			out, x = append(out, x[0]), x[1:]
+		} else {
+			out, y = append(out, y[0]), y[1:]
+		}
+	}
+	return append(append(out, x...), y...)
 }
 
 func newEdge(sb *shardBlocks, i, j int32, p float64) edge {
