@@ -63,3 +63,25 @@ func FuzzDecodeProduct(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkProductCodec encodes and decodes 10,000 products an op.
+func BenchmarkProductCodec(b *testing.B) {
+	p := Product{Source: "shop", SourceID: "SHP-1007", Title: "Sony WH-1000XM4 Wireless Noise Cancelling Headphones",
+		Description: "Industry-leading noise cancellation", Brand: "Sony", Manufacturer: "Sony Corporation",
+		Category: "Headphones", Price: 349.99, HasPrice: true, Currency: "USD", ModelNumber: "WH1000XM4/B",
+		GTIN: "00027242919419", URL: "https://shop.example/p/1007", UpdatedAt: 1700000000000000}
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for range 10000 {
+			buf = AppendProduct(buf, &p)
+		}
+		for src := buf; len(src) > 0; {
+			var got Product
+			var err error
+			if src, err = DecodeProduct(src, &got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
