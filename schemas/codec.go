@@ -8,48 +8,61 @@ import (
 
 // Products cross Beam shuffles packed many to an element, because a
 // shuffle's cost on prism is per element, not per byte. This is their
-// compact encoding: uvarint-length-prefixed strings in field order.
+// compact encoding, the fields in FieldsByKind order: each string as a
+// uvarint length and its bytes, the price as a flags byte (bit 0:
+// HasPrice) and 8 bytes of little-endian float64 bits, the update time as
+// a varint.
 
 // ErrCorruptBatch reports a batch that does not decode.
 var ErrCorruptBatch = errors.New("schemas: corrupt product batch")
 
 // AppendProduct appends p's encoding to dst.
 func AppendProduct(dst []byte, p *Product) []byte {
-	for _, s := range [...]string{p.Source, p.SourceID, p.Title, p.Description, p.Brand,
-		p.Manufacturer, p.Category, p.Currency, p.ModelNumber, p.GTIN, p.URL} {
-		dst = AppendString(dst, s)
+	for i := range FieldsByKind {
+		switch f := &FieldsByKind[i]; f.Kind {
+		case KindPrice:
+			var flags byte
+			if p.HasPrice {
+				flags = 1
+			}
+			dst = append(dst, flags)
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
+		case KindTime:
+			dst = binary.AppendVarint(dst, p.UpdatedAt)
+		default:
+			dst = AppendString(dst, *stringField(p, f.id))
+		}
 	}
-	var flags byte
-	if p.HasPrice {
-		flags = 1
-	}
-	dst = append(dst, flags)
-	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
-	return binary.AppendVarint(dst, p.UpdatedAt)
+	return dst
 }
 
 // DecodeProduct decodes one product from the front of src into p and
 // returns the rest of src.
 func DecodeProduct(src []byte, p *Product) ([]byte, error) {
-	var err error
-	for _, f := range [...]*string{&p.Source, &p.SourceID, &p.Title, &p.Description, &p.Brand,
-		&p.Manufacturer, &p.Category, &p.Currency, &p.ModelNumber, &p.GTIN, &p.URL} {
-		if *f, src, err = DecodeString(src); err != nil {
-			return nil, err
+	for i := range FieldsByKind {
+		switch f := &FieldsByKind[i]; f.Kind {
+		case KindPrice:
+			if len(src) < 9 {
+				return nil, ErrCorruptBatch
+			}
+			p.HasPrice = src[0]&1 != 0
+			p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
+			src = src[9:]
+		case KindTime:
+			v, n := binary.Varint(src)
+			if n <= 0 {
+				return nil, ErrCorruptBatch
+			}
+			p.UpdatedAt, src = v, src[n:]
+		default:
+			s, rest, err := DecodeString(src)
+			if err != nil {
+				return nil, err
+			}
+			*stringField(p, f.id), src = s, rest
 		}
 	}
-	if len(src) < 9 {
-		return nil, ErrCorruptBatch
-	}
-	p.HasPrice = src[0]&1 != 0
-	p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
-	src = src[9:]
-	v, n := binary.Varint(src)
-	if n <= 0 {
-		return nil, ErrCorruptBatch
-	}
-	p.UpdatedAt = v
-	return src[n:], nil
+	return src, nil
 }
 
 // AppendString appends a uvarint length and the bytes of s.

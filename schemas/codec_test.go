@@ -32,6 +32,19 @@ func TestProductCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// The encoding is the same byte for byte as before the codec followed
+// ProductFields: the strings, then the price, then the update time.
+func TestProductEncodingIsStable(t *testing.T) {
+	p := Product{Source: "s", SourceID: "1", Title: "t", Description: "d", Brand: "b", Manufacturer: "m",
+		Category: "c", Price: 1.5, HasPrice: true, Currency: "USD", ModelNumber: "x", GTIN: "9", URL: "u", UpdatedAt: 3}
+	const want = "\x01s\x011\x01t\x01d\x01b\x01m\x01c\x03USD\x01x\x019\x01u" + // strings
+		"\x01" + "\x00\x00\x00\x00\x00\x00\xf8\x3f" + // HasPrice, 1.5
+		"\x06" // zigzag varint 3
+	if got := string(AppendProduct(nil, &p)); got != want {
+		t.Errorf("AppendProduct = %q, want %q", got, want)
+	}
+}
+
 func TestDecodeProductTruncated(t *testing.T) {
 	p := Product{Source: "shop", SourceID: "1", Title: "t", HasPrice: true, Price: 1}
 	buf := AppendProduct(nil, &p)
