@@ -7,14 +7,19 @@ import (
 )
 
 // The one list of Product's fields. The codec, fingerprints, the source
-// mapping, contracts and survivorship work through it; the output row
-// types (RecordRow, ProductRow, MasterRow, CuratedMasterRow) declare their
-// columns as Go structs, as Parquet wants, and TestRowsHaveEveryField
-// checks those against it.
+// mapping, contracts and survivorship work through it. The output rows
+// (RecordRow, ProductRow, MasterRow, CuratedMasterRow) declare their
+// columns as Go structs, as Parquet wants, each in full: they cannot
+// share an embedded struct of columns, since parquet-go v0.32.0 reads a
+// null optional pointer (price) inside an embedded struct back as a
+// pointer to 0, and curated rows lack category.
 //
-// Adding a field to Product: add it to fieldID, ProductFields and
-// stringField (a string) below, and as a column to ProductColumns (and
-// CuratedMasterRow).
+// Adding a field to Product: add it to fieldID, ProductFields and, for a
+// string, stringField below; then as a column to the four rows and their
+// conversions (NewRecordRow, RecordRow.Product, NewProductRow,
+// MasterRow.SetValues and Values, NewCuratedMasterRow).
+// TestProductFieldsCoverProduct, TestRowsHaveEveryField and the
+// conversion tests fail until each is done.
 
 // fieldID numbers Product's fields in Product's order; it indexes
 // ProductFields.
@@ -36,13 +41,14 @@ const (
 	fUpdatedAt
 )
 
-// FieldKind is how Product holds a field's value.
+// FieldKind is how Product holds a field's value. Price and UpdatedAt are
+// the only fields of their kinds: the codec, Text, Has and Copy name them.
 type FieldKind uint8
 
 const (
 	KindString FieldKind = iota // a string, empty when unknown
 	KindPrice                   // Price, set when HasPrice; it comes with Currency
-	KindTime                    // Unix microseconds, 0 when unknown
+	KindTime                    // UpdatedAt: Unix microseconds, 0 when unknown
 )
 
 // ProductField describes one field of Product.
