@@ -35,8 +35,9 @@ func Fingerprint(p *Product) string {
 
 // MasterFingerprint is a content hash of a master's surviving field values
 // (title to updated_at, with currency): not of its id, members, sources,
-// provenance or generation. It is Fingerprint of m.Values(). An incremental run reports a kept master as
-// updated when its members or this fingerprint changed.
+// provenance or generation: Fingerprint of m.Values(). An incremental run
+// reports a kept master as updated when its members or this fingerprint
+// changed.
 func MasterFingerprint(m *MasterRow) string {
 	p := m.Values()
 	return Fingerprint(&p)
