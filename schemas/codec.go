@@ -8,62 +8,63 @@ import (
 
 // Products cross Beam shuffles packed many to an element, because a
 // shuffle's cost on prism is per element, not per byte. This is their
-// compact encoding, the fields in FieldsByKind order: each string as a
-// uvarint length and its bytes, the price as a flags byte (bit 0:
-// HasPrice) and 8 bytes of little-endian float64 bits, the update time as
-// a varint.
+// compact encoding, the fields in FieldsByKind order: the string fields
+// of ProductFields, each as a uvarint length and its bytes, then the price
+// as a flags byte (bit 0: HasPrice) and 8 bytes of little-endian float64
+// bits, then the update time as a varint.
 
 // ErrCorruptBatch reports a batch that does not decode.
 var ErrCorruptBatch = errors.New("schemas: corrupt product batch")
 
 // AppendProduct appends p's encoding to dst.
 func AppendProduct(dst []byte, p *Product) []byte {
-	for i := range FieldsByKind {
-		switch f := &FieldsByKind[i]; f.Kind {
-		case KindPrice:
-			var flags byte
-			if p.HasPrice {
-				flags = 1
-			}
-			dst = append(dst, flags)
-			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
-		case KindTime:
-			dst = binary.AppendVarint(dst, p.UpdatedAt)
-		default:
-			dst = AppendString(dst, *stringField(p, f.id))
-		}
+	fs := stringFields(p)
+	for _, id := range stringIDs {
+		dst = AppendString(dst, *fs[id])
 	}
-	return dst
+	var flags byte
+	if p.HasPrice {
+		flags = 1
+	}
+	dst = append(dst, flags)
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
+	return binary.AppendVarint(dst, p.UpdatedAt)
 }
 
 // DecodeProduct decodes one product from the front of src into p and
 // returns the rest of src.
 func DecodeProduct(src []byte, p *Product) ([]byte, error) {
-	for i := range FieldsByKind {
-		switch f := &FieldsByKind[i]; f.Kind {
-		case KindPrice:
-			if len(src) < 9 {
-				return nil, ErrCorruptBatch
-			}
-			p.HasPrice = src[0]&1 != 0
-			p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
-			src = src[9:]
-		case KindTime:
-			v, n := binary.Varint(src)
-			if n <= 0 {
-				return nil, ErrCorruptBatch
-			}
-			p.UpdatedAt, src = v, src[n:]
-		default:
-			s, rest, err := DecodeString(src)
-			if err != nil {
-				return nil, err
-			}
-			*stringField(p, f.id), src = s, rest
+	var err error
+	fs := stringFields(p)
+	for _, id := range stringIDs {
+		if *fs[id], src, err = DecodeString(src); err != nil {
+			return nil, err
 		}
 	}
-	return src, nil
+	if len(src) < 9 {
+		return nil, ErrCorruptBatch
+	}
+	p.HasPrice = src[0]&1 != 0
+	p.Price = math.Float64frombits(binary.LittleEndian.Uint64(src[1:9]))
+	src = src[9:]
+	v, n := binary.Varint(src)
+	if n <= 0 {
+		return nil, ErrCorruptBatch
+	}
+	p.UpdatedAt = v
+	return src[n:], nil
 }
+
+// stringIDs are the string fields of ProductFields, in order.
+var stringIDs = func() []fieldID {
+	var ids []fieldID
+	for _, f := range ProductFields {
+		if f.Kind == KindString {
+			ids = append(ids, f.id)
+		}
+	}
+	return ids
+}()
 
 // AppendString appends a uvarint length and the bytes of s.
 func AppendString(dst []byte, s string) []byte {

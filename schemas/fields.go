@@ -96,36 +96,18 @@ var FieldsByKind = func() []ProductField {
 	return fs
 }()
 
-// stringField returns the string field of p for f, nil for other kinds.
-// A switch rather than a func in ProductField: an indirect call would
-// make p escape to the heap in the codec and in Mapper.Map.
-func stringField(p *Product, f fieldID) *string {
-	switch f {
-	case fSource:
-		return &p.Source
-	case fID:
-		return &p.SourceID
-	case fTitle:
-		return &p.Title
-	case fDescription:
-		return &p.Description
-	case fBrand:
-		return &p.Brand
-	case fManufacturer:
-		return &p.Manufacturer
-	case fCategory:
-		return &p.Category
-	case fCurrency:
-		return &p.Currency
-	case fModelNumber:
-		return &p.ModelNumber
-	case fGTIN:
-		return &p.GTIN
-	case fURL:
-		return &p.URL
-	}
-	return nil
+// stringFields returns pointers to p's string fields, indexed by
+// fieldID; nil for other kinds. An array of pointers rather than a func in
+// ProductField: an indirect call would make p escape to the heap in the
+// codec and in Mapper.Map.
+func stringFields(p *Product) [len(ProductFields)]*string {
+	return [...]*string{fSource: &p.Source, fID: &p.SourceID, fTitle: &p.Title, fDescription: &p.Description,
+		fBrand: &p.Brand, fManufacturer: &p.Manufacturer, fCategory: &p.Category, fPrice: nil, fCurrency: &p.Currency,
+		fModelNumber: &p.ModelNumber, fGTIN: &p.GTIN, fURL: &p.URL, fUpdatedAt: nil}
 }
+
+// stringField returns the string field of p for f, nil for other kinds.
+func stringField(p *Product, f fieldID) *string { return stringFields(p)[f] }
 
 // Text returns f's value in p as text, empty when unset: a price with
 // strconv's shortest 'f' formatting, a time as its decimal microseconds.
