@@ -15,7 +15,7 @@ import (
 // pointer to 0, and curated rows lack category.
 //
 // Adding a field to Product: add it to fieldID, ProductFields and, for a
-// string, stringField below; then as a column to the four rows and their
+// string, stringFields below; then as a column to the four rows and their
 // conversions (NewRecordRow, RecordRow.Product, NewProductRow,
 // MasterRow.SetValues and Values, NewCuratedMasterRow).
 // TestProductFieldsCoverProduct, TestRowsHaveEveryField and the
