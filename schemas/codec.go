@@ -8,16 +8,19 @@ import (
 
 // Products cross Beam shuffles packed many to an element, because a
 // shuffle's cost on prism is per element, not per byte. This is their
-// compact encoding: uvarint-length-prefixed strings in field order.
+// compact encoding, the fields in FieldsByKind order: the string fields
+// of ProductFields, each as a uvarint length and its bytes, then the price
+// as a flags byte (bit 0: HasPrice) and 8 bytes of little-endian float64
+// bits, then the update time as a varint.
 
 // ErrCorruptBatch reports a batch that does not decode.
 var ErrCorruptBatch = errors.New("schemas: corrupt product batch")
 
 // AppendProduct appends p's encoding to dst.
 func AppendProduct(dst []byte, p *Product) []byte {
-	for _, s := range [...]string{p.Source, p.SourceID, p.Title, p.Description, p.Brand,
-		p.Manufacturer, p.Category, p.Currency, p.ModelNumber, p.GTIN, p.URL} {
-		dst = AppendString(dst, s)
+	fs := stringFields(p)
+	for _, id := range stringIDs {
+		dst = AppendString(dst, *fs[id])
 	}
 	var flags byte
 	if p.HasPrice {
@@ -32,9 +35,9 @@ func AppendProduct(dst []byte, p *Product) []byte {
 // returns the rest of src.
 func DecodeProduct(src []byte, p *Product) ([]byte, error) {
 	var err error
-	for _, f := range [...]*string{&p.Source, &p.SourceID, &p.Title, &p.Description, &p.Brand,
-		&p.Manufacturer, &p.Category, &p.Currency, &p.ModelNumber, &p.GTIN, &p.URL} {
-		if *f, src, err = DecodeString(src); err != nil {
+	fs := stringFields(p)
+	for _, id := range stringIDs {
+		if *fs[id], src, err = DecodeString(src); err != nil {
 			return nil, err
 		}
 	}
@@ -51,6 +54,17 @@ func DecodeProduct(src []byte, p *Product) ([]byte, error) {
 	p.UpdatedAt = v
 	return src[n:], nil
 }
+
+// stringIDs are the string fields of ProductFields, in order.
+var stringIDs = func() []fieldID {
+	var ids []fieldID
+	for _, f := range ProductFields {
+		if f.Kind == KindString {
+			ids = append(ids, f.id)
+		}
+	}
+	return ids
+}()
 
 // AppendString appends a uvarint length and the bytes of s.
 func AppendString(dst []byte, s string) []byte {

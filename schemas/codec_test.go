@@ -32,6 +32,19 @@ func TestProductCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// The encoding is the same byte for byte as before the codec followed
+// ProductFields: the strings, then the price, then the update time.
+func TestProductEncodingIsStable(t *testing.T) {
+	p := Product{Source: "s", SourceID: "1", Title: "t", Description: "d", Brand: "b", Manufacturer: "m",
+		Category: "c", Price: 1.5, HasPrice: true, Currency: "USD", ModelNumber: "x", GTIN: "9", URL: "u", UpdatedAt: 3}
+	const want = "\x01s\x011\x01t\x01d\x01b\x01m\x01c\x03USD\x01x\x019\x01u" + // strings
+		"\x01" + "\x00\x00\x00\x00\x00\x00\xf8\x3f" + // HasPrice, 1.5
+		"\x06" // zigzag varint 3
+	if got := string(AppendProduct(nil, &p)); got != want {
+		t.Errorf("AppendProduct = %q, want %q", got, want)
+	}
+}
+
 func TestDecodeProductTruncated(t *testing.T) {
 	p := Product{Source: "shop", SourceID: "1", Title: "t", HasPrice: true, Price: 1}
 	buf := AppendProduct(nil, &p)
@@ -62,4 +75,26 @@ func FuzzDecodeProduct(f *testing.F) {
 			t.Fatalf("round trip changed %+v into %+v", got, again)
 		}
 	})
+}
+
+// BenchmarkProductCodec encodes and decodes 10,000 products an op.
+func BenchmarkProductCodec(b *testing.B) {
+	p := Product{Source: "shop", SourceID: "SHP-1007", Title: "Sony WH-1000XM4 Wireless Noise Cancelling Headphones",
+		Description: "Industry-leading noise cancellation", Brand: "Sony", Manufacturer: "Sony Corporation",
+		Category: "Headphones", Price: 349.99, HasPrice: true, Currency: "USD", ModelNumber: "WH1000XM4/B",
+		GTIN: "00027242919419", URL: "https://shop.example/p/1007", UpdatedAt: 1700000000000000}
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for range 10000 {
+			buf = AppendProduct(buf, &p)
+		}
+		for src := buf; len(src) > 0; {
+			var got Product
+			var err error
+			if src, err = DecodeProduct(src, &got); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

@@ -152,16 +152,6 @@ func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // hasField reports whether the unified field is set on p.
 func hasField(p *Product, field string) bool {
-	switch field {
-	case "price":
-		return p.HasPrice
-	case "updated_at":
-		return p.UpdatedAt != 0
-	}
-	if f, ok := unifiedFieldByName[field]; ok {
-		if s := stringField(p, f.id); s != nil {
-			return *s != ""
-		}
-	}
-	return false
+	f, ok := unifiedFieldByName[field]
+	return ok && f.Has(p)
 }

@@ -19,28 +19,28 @@ import (
 // long as Product's fields do.
 func Fingerprint(p *Product) string {
 	f := newFingerprinter()
-	f.strings(p.Title, p.Description, p.Brand, p.Manufacturer, p.Category, p.Currency,
-		p.ModelNumber, p.GTIN, p.URL)
-	f.price(p.HasPrice, p.Price)
-	f.int(p.UpdatedAt)
+	for i := range FieldsByKind {
+		switch pf := &FieldsByKind[i]; {
+		case pf.Key:
+		case pf.Kind == KindPrice:
+			f.price(p.HasPrice, p.Price)
+		case pf.Kind == KindTime:
+			f.int(p.UpdatedAt)
+		default:
+			f.string(*stringField(p, pf.id))
+		}
+	}
 	return f.sum()
 }
 
 // MasterFingerprint is a content hash of a master's surviving field values
 // (title to updated_at, with currency): not of its id, members, sources,
-// provenance or generation. An incremental run reports a kept master as
-// updated when its members or this fingerprint changed.
+// provenance or generation: Fingerprint of m.Values(). An incremental run
+// reports a kept master as updated when its members or this fingerprint
+// changed.
 func MasterFingerprint(m *MasterRow) string {
-	f := newFingerprinter()
-	f.strings(m.Title, m.Description, m.Brand, m.Manufacturer, m.Category, m.Currency,
-		m.ModelNumber, m.GTIN, m.URL)
-	if m.Price != nil {
-		f.price(true, *m.Price)
-	} else {
-		f.price(false, 0)
-	}
-	f.int(m.UpdatedAt)
-	return f.sum()
+	p := m.Values()
+	return Fingerprint(&p)
 }
 
 type fingerprinter struct {
@@ -50,12 +50,10 @@ type fingerprinter struct {
 
 func newFingerprinter() *fingerprinter { return &fingerprinter{h: sha256.New()} }
 
-func (f *fingerprinter) strings(ss ...string) {
-	for _, s := range ss {
-		f.buf = binary.AppendUvarint(f.buf[:0], uint64(len(s)))
-		f.h.Write(f.buf)
-		f.h.Write([]byte(s))
-	}
+func (f *fingerprinter) string(s string) {
+	f.buf = binary.AppendUvarint(f.buf[:0], uint64(len(s)))
+	f.h.Write(f.buf)
+	f.h.Write([]byte(s))
 }
 
 func (f *fingerprinter) price(has bool, v float64) {

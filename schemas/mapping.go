@@ -11,70 +11,14 @@ import (
 	"unicode/utf8"
 )
 
-// unifiedField numbers the fields of Product a source field can map to.
-type unifiedField uint8
-
-const (
-	fID unifiedField = iota
-	fTitle
-	fDescription
-	fBrand
-	fManufacturer
-	fCategory
-	fPrice
-	fCurrency
-	fModelNumber
-	fGTIN
-	fURL
-	fUpdatedAt
-)
-
-type fieldInfo struct {
-	name string
-	id   unifiedField
-}
-
-// unifiedFields is indexed by unifiedField.
-var unifiedFields = [...]fieldInfo{
-	{"id", fID}, {"title", fTitle}, {"description", fDescription}, {"brand", fBrand},
-	{"manufacturer", fManufacturer}, {"category", fCategory}, {"price", fPrice},
-	{"currency", fCurrency}, {"model_number", fModelNumber}, {"gtin", fGTIN},
-	{"url", fURL}, {"updated_at", fUpdatedAt},
-}
-
-// stringField returns the string field of p for f, nil for price and
-// updated_at. A switch rather than a table of funcs: an indirect call
-// would make p escape to the heap in Map.
-func stringField(p *Product, f unifiedField) *string {
-	switch f {
-	case fID:
-		return &p.SourceID
-	case fTitle:
-		return &p.Title
-	case fDescription:
-		return &p.Description
-	case fBrand:
-		return &p.Brand
-	case fManufacturer:
-		return &p.Manufacturer
-	case fCategory:
-		return &p.Category
-	case fCurrency:
-		return &p.Currency
-	case fModelNumber:
-		return &p.ModelNumber
-	case fGTIN:
-		return &p.GTIN
-	case fURL:
-		return &p.URL
-	}
-	return nil
-}
-
-var unifiedFieldByName = func() map[string]*fieldInfo {
-	m := make(map[string]*fieldInfo, len(unifiedFields))
-	for i := range unifiedFields {
-		m[unifiedFields[i].name] = &unifiedFields[i]
+// unifiedFieldByName finds the unified fields a source field can map to
+// and a contract can require: every ProductField but source.
+var unifiedFieldByName = func() map[string]*ProductField {
+	m := make(map[string]*ProductField, len(ProductFields))
+	for i := range ProductFields {
+		if f := &ProductFields[i]; f.id != fSource {
+			m[f.Name] = f
+		}
 	}
 	return m
 }()
@@ -83,9 +27,11 @@ var unifiedFieldByName = func() map[string]*fieldInfo {
 // id, title, description, brand, manufacturer, category, price, currency,
 // model_number, gtin, url, updated_at. "id" is Product.SourceID.
 func UnifiedFields() []string {
-	names := make([]string, len(unifiedFields))
-	for i, f := range unifiedFields {
-		names[i] = f.name
+	var names []string
+	for _, f := range ProductFields {
+		if _, ok := unifiedFieldByName[f.Name]; ok {
+			names = append(names, f.Name)
+		}
 	}
 	return names
 }
@@ -122,7 +68,7 @@ type Mapper struct {
 
 type fieldPlan struct {
 	from       string
-	to         unifiedField
+	to         fieldID
 	ops        []transform // string transforms after trim; price/timestamp are implied by the target
 	layout     string
 	currency   string

@@ -8,8 +8,9 @@ import "strings"
 // Product is the unified product record every source is mapped to.
 //
 // Fields are exported because Beam's schema coder drops unexported ones.
-// Inside the pipeline products travel packed in batches (see codec.go), so
-// adding a field means adding it to the codec too.
+// ProductFields (fields.go) lists them for the codec, fingerprints,
+// mapping and survivorship: adding a field means adding it there and to
+// the output rows (its tests say where).
 type Product struct {
 	Source       string // source name from the config
 	SourceID     string // the record's id inside its source

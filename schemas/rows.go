@@ -69,6 +69,28 @@ type MasterRow struct {
 	CreatedGeneration int64 `parquet:"created_generation" bigquery:"created_generation"`
 }
 
+// SetValues sets m's product columns, title to updated_at, to p's
+// content fields; a price only when p.HasPrice.
+func (m *MasterRow) SetValues(p *Product) {
+	m.Title, m.Description, m.Brand, m.Manufacturer, m.Category = p.Title, p.Description, p.Brand, p.Manufacturer, p.Category
+	m.Price = nil
+	if p.HasPrice {
+		m.Price = new(p.Price)
+	}
+	m.Currency, m.ModelNumber, m.GTIN, m.URL, m.UpdatedAt = p.Currency, p.ModelNumber, p.GTIN, p.URL, p.UpdatedAt
+}
+
+// Values returns m's product columns as a Product without a key.
+func (m *MasterRow) Values() Product {
+	p := Product{Title: m.Title, Description: m.Description, Brand: m.Brand, Manufacturer: m.Manufacturer,
+		Category: m.Category, Currency: m.Currency, ModelNumber: m.ModelNumber, GTIN: m.GTIN, URL: m.URL,
+		UpdatedAt: m.UpdatedAt}
+	if m.Price != nil {
+		p.Price, p.HasPrice = *m.Price, true
+	}
+	return p
+}
+
 // FieldProvenance is the record a master field was taken from.
 type FieldProvenance struct {
 	Field    string `parquet:"field,dict" bigquery:"field"` // unified field name

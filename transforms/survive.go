@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -119,10 +118,17 @@ type surviveFn struct {
 	sizes   beam.Distribution
 }
 
-// MasterFields are the unified fields a master record carries, in output
-// order.
-var MasterFields = []string{"title", "description", "brand", "manufacturer", "category",
-	"price", "model_number", "gtin", "url", "updated_at"}
+// MasterFields are the unified fields survivorship picks for a master
+// record (schemas.ProductField.Survives), in output order.
+var MasterFields = func() []string {
+	var names []string
+	for _, f := range schemas.ProductFields {
+		if f.Survives {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}()
 
 func (fn *surviveFn) Setup() error {
 	fn.rules = map[string][]matchers.SurvivorRule{}
@@ -225,57 +231,31 @@ func decodeMembers(batch []byte) ([]member, error) {
 	return ms, nil
 }
 
-// master builds one golden record from its members.
+// master builds one golden record from its members: each field that
+// survives, in schemas.FieldsByKind order, from the member its rules pick.
+// A price comes with its currency (ProductField.Copy).
 func (fn *surviveFn) master(group []*member) schemas.MasterRow {
 	row := schemas.MasterRow{MasterID: group[0].masterID, MemberCount: int64(len(group)),
 		Provenance: make([]schemas.FieldProvenance, 0, len(MasterFields))}
 	cands := make([]matchers.Candidate, len(group))
-	pick := func(field string, value func(*schemas.Product) string) int {
-		for i := range group {
-			r := &group[i].rec
-			cands[i] = matchers.Candidate{Value: value(r), Priority: fn.Options.Priorities[r.Source],
-				UpdatedAt: r.UpdatedAt, Tiebreak: group[i].key}
+	var best schemas.Product
+	for i := range schemas.FieldsByKind {
+		f := &schemas.FieldsByKind[i]
+		if !f.Survives {
+			continue
 		}
-		w, why := matchers.SurviveExplained(fn.rules[field], cands)
+		for j, m := range group {
+			cands[j] = matchers.Candidate{Value: f.Text(&m.rec), Priority: fn.Options.Priorities[m.rec.Source],
+				UpdatedAt: m.rec.UpdatedAt, Tiebreak: m.key}
+		}
+		w, why := matchers.SurviveExplained(fn.rules[f.Name], cands)
 		if w >= 0 {
-			row.Provenance = append(row.Provenance, schemas.FieldProvenance{Field: field,
+			f.Copy(&best, &group[w].rec)
+			row.Provenance = append(row.Provenance, schemas.FieldProvenance{Field: f.Name,
 				Source: group[w].rec.Source, SourceID: group[w].rec.SourceID, Rule: string(why)})
 		}
-		return w
 	}
-	str := func(field string, dst *string, value func(*schemas.Product) string) {
-		if w := pick(field, value); w >= 0 {
-			*dst = value(&group[w].rec)
-		}
-	}
-	str("title", &row.Title, func(p *schemas.Product) string { return p.Title })
-	str("description", &row.Description, func(p *schemas.Product) string { return p.Description })
-	str("brand", &row.Brand, func(p *schemas.Product) string { return p.Brand })
-	str("manufacturer", &row.Manufacturer, func(p *schemas.Product) string { return p.Manufacturer })
-	str("category", &row.Category, func(p *schemas.Product) string { return p.Category })
-	str("model_number", &row.ModelNumber, func(p *schemas.Product) string { return p.ModelNumber })
-	str("gtin", &row.GTIN, func(p *schemas.Product) string { return p.GTIN })
-	str("url", &row.URL, func(p *schemas.Product) string { return p.URL })
-	// Price and currency survive together: an amount means nothing in
-	// another record's currency.
-	if w := pick("price", func(p *schemas.Product) string {
-		if !p.HasPrice {
-			return ""
-		}
-		return strconv.FormatFloat(p.Price, 'f', -1, 64)
-	}); w >= 0 {
-		price := group[w].rec.Price
-		row.Price = &price
-		row.Currency = group[w].rec.Currency
-	}
-	if w := pick("updated_at", func(p *schemas.Product) string {
-		if p.UpdatedAt == 0 {
-			return ""
-		}
-		return strconv.FormatInt(p.UpdatedAt, 10)
-	}); w >= 0 {
-		row.UpdatedAt = group[w].rec.UpdatedAt
-	}
+	row.SetValues(&best)
 	seen := map[string]bool{}
 	for _, m := range group {
 		if !seen[m.rec.Source] {
