@@ -1,0 +1,138 @@
+package transforms
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/linkbeam/linkbeam/internal/spill"
+	"github.com/linkbeam/linkbeam/schemas"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+func init() {
+	register.Function4x1(survivorVersions)
+	register.Function4x1(assignedMasters)
+}
+
+// assignedMasters reads one spilled assignment batch of Cluster and emits
+// each assignment as "record → the master's first record key".
+func assignedMasters(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return err
+	}
+	assigned := map[string]assignment{}
+	if err := decodeAssignments(batch, assigned); err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, key := range []string{"a:1", "a:2", "b:1", "b:2", "b:3", "c:1"} {
+		names[MasterID(key)] = key
+	}
+	for key, a := range assigned {
+		if shardOf(key, 4) != shard {
+			return fmt.Errorf("%s is in shard %d, its key's shard is %d", key, shard, shardOf(key, 4))
+		}
+		emit(key + " → " + names[a.MasterID])
+	}
+	return nil
+}
+
+// survivorVersions reads one spilled survivor batch of Dedupe and emits
+// each survivor as "shard source:id@updated_at title".
+func survivorVersions(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return err
+	}
+	products, err := decodeProducts(batch, nil)
+	if err != nil {
+		return err
+	}
+	for _, p := range products {
+		if shardOf(p.Key(), 4) != shard {
+			return fmt.Errorf("%s is in shard %d, its key's shard is %d", p.Key(), shard, shardOf(p.Key(), 4))
+		}
+		emit(fmt.Sprintf("%s@%d %s", p.Key(), p.UpdatedAt, p.Title))
+	}
+	return nil
+}
+
+// Dedupe's contract: one survivor per (source, source id), the newest by
+// updated_at, ties broken by content whatever the read order; each
+// survivor in its key's shard; superseded versions counted per source.
+func TestDedupeKeepsNewestVersionPerKey(t *testing.T) {
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	products := []schemas.Product{
+		{Source: "shop", SourceID: "1", Title: "old", UpdatedAt: 10},
+		{Source: "shop", SourceID: "1", Title: "new", UpdatedAt: 20},
+		{Source: "shop", SourceID: "1", Title: "older", UpdatedAt: 5},
+		{Source: "feed", SourceID: "1", Title: "other source, same id", UpdatedAt: 1},
+		{Source: "feed", SourceID: "2", Title: "tie b", UpdatedAt: 7},
+		{Source: "feed", SourceID: "2", Title: "tie a", UpdatedAt: 7},
+		{Source: "feed", SourceID: "3", Title: "alone"},
+	}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}} {
+		p, s := beam.NewPipelineWithRoot()
+		var in []schemas.Product
+		for _, i := range order {
+			in = append(in, products[i])
+		}
+		survivors := Dedupe(s, store, beam.CreateList(s, in), 4)
+		passert.Equals(s, beam.ParDo(s, survivorVersions, survivors),
+			"shop:1@20 new", "feed:1@1 other source, same id", "feed:2@7 tie b", "feed:3@0 alone")
+		res, err := ptest.RunWithMetrics(p)
+		if err != nil {
+			t.Fatalf("order %v: %v", order, err)
+		}
+		got := map[string]int64{}
+		for _, c := range res.Metrics().AllMetrics().Counters() {
+			if c.Key.Namespace == Namespace {
+				got[c.Key.Name] = c.Committed
+			}
+		}
+		if got[SourceCounter(MetricSuperseded, "shop")] != 2 || got[SourceCounter(MetricSuperseded, "feed")] != 1 {
+			t.Errorf("order %v: superseded counters %v, want shop 2 and feed 1", order, got)
+		}
+	}
+}
+
+// Cluster's contract: matched pairs become clusters named after their
+// smallest record key, assigned per record in the record's dedupe shard;
+// with one record per source, the weaker edge that would put two records
+// of one source together is refused; records without an edge get no
+// assignment (masters of their own).
+func TestClusterAssignsMatchedRecords(t *testing.T) {
+	ctx := context.Background()
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	var batch []byte
+	for _, e := range []edge{
+		{A: "a:1", B: "b:1", P: 0.9},
+		{A: "b:1", B: "c:1", P: 0.8},
+		{A: "a:2", B: "b:2", P: 0.95},
+		{A: "a:2", B: "b:3", P: 0.6}, // b:3 would join b:2's cluster: refused under one per source
+	} {
+		batch = appendEdge(batch, &e)
+	}
+	ref, err := store.Put(ctx, spillEdges, 0, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, s := beam.NewPipelineWithRoot()
+	assignments := Cluster(s, ClusterOptions{Threshold: 0.5, OnePerSource: true, Shards: 4, Spill: store},
+		beam.Create(s, ref))
+	passert.Equals(s, beam.ParDo(s, assignedMasters, assignments),
+		"a:1 → a:1", "b:1 → a:1", "c:1 → a:1", "a:2 → a:2", "b:2 → a:2")
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+}
