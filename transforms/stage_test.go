@@ -13,6 +13,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
 	"github.com/linkbeam/linkbeam/internal/spill"
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -21,6 +22,17 @@ func TestMain(m *testing.M) { ptest.Main(m) }
 func init() {
 	register.Function4x1(survivorVersions)
 	register.Function4x1(assignedMasters)
+	register.Function3x1(matchedPairs)
+}
+
+// matchedPairs reads one spilled edge batch of Score and emits each edge
+// as "a b".
+func matchedPairs(ctx context.Context, ref []byte, emit func(string)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return err
+	}
+	return forEachEdge(batch, func(e *edge) { emit(e.A + " " + e.B) })
 }
 
 // assignedMasters reads one spilled assignment batch of Cluster and emits
@@ -134,5 +146,48 @@ func TestClusterAssignsMatchedRecords(t *testing.T) {
 		"a:1 → a:1", "b:1 → a:1", "c:1 → a:1", "a:2 → a:2", "b:2 → a:2")
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Block and Score's contract: records meet only in the blocks their keys
+// share, each candidate pair is scored once with the model, and the pairs
+// at or above the threshold leave as edges; the counters say how many
+// pairs were candidates, scored and matched.
+func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	products := []schemas.Product{
+		{Source: "shop", SourceID: "1", Title: "Sony WH-1000XM4 Wireless Headphones Black", Brand: "Sony",
+			ModelNumber: "WH-1000XM4", Price: 329.99, HasPrice: true, Currency: "USD"},
+		{Source: "feed", SourceID: "1", Title: "Sony WH1000XM4 wireless headphones, black", Brand: "Sony",
+			ModelNumber: "WH1000XM4", Price: 329.99, HasPrice: true, Currency: "USD"},
+		{Source: "feed", SourceID: "2", Title: "Samsung QN55Q80C 55in QLED TV", Brand: "Samsung",
+			ModelNumber: "QN55Q80C", Price: 997, HasPrice: true, Currency: "USD"},
+		{Source: "shop", SourceID: "2", Title: "Samsung QN65Q80C 65in QLED TV", Brand: "Samsung",
+			ModelNumber: "QN65Q80C", Price: 1297, HasPrice: true, Currency: "USD"},
+	}
+	cfg := &schemas.Config{}
+	cfg.Matching.Blocking = schemas.BlockingConfig{Rules: []schemas.BlockingRuleConfig{{Rule: "model_number"}},
+		MaxBlockSize: 100, Window: 10}
+	model := matchers.DefaultModel()
+	p, s := beam.NewPipelineWithRoot()
+	survivors := Dedupe(s, store, beam.CreateList(s, products), 2)
+	candidates := Block(s, cfg, store, survivors, 2, "")
+	edges, _ := Score(s, ScoreOptions{Model: *model, Threshold: model.Threshold,
+		MaxBlockSize: 100, Window: 10, Spill: store}, candidates)
+	passert.Equals(s, beam.ParDo(s, matchedPairs, edges), "feed:1 shop:1")
+	res, err := ptest.RunWithMetrics(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, c := range res.Metrics().AllMetrics().Counters() {
+		if c.Key.Namespace == Namespace {
+			got[c.Key.Name] += c.Committed
+		}
+	}
+	// The Sony pair is counted in every block it shares and scored once;
+	// the Samsungs share no key.
+	if got[MetricCandidatePairs] < 1 || got[MetricScoredPairs] != 1 || got[MetricMatchedPairs] != 1 {
+		t.Errorf("counters %v: want at least one candidate pair, one scored, one matched", got)
 	}
 }
