@@ -23,6 +23,36 @@ func init() {
 	register.Function4x1(survivorVersions)
 	register.Function4x1(assignedMasters)
 	register.Function3x1(matchedPairs)
+	register.Function1x2(shardRefKV)
+	register.Function2x0(masterSummaries)
+}
+
+// shardRef is a spilled batch of one shard, as a test creates it.
+type shardRef struct {
+	Shard int
+	Ref   []byte
+}
+
+func shardRefKV(r shardRef) (int, []byte) { return r.Shard, r.Ref }
+
+// masterSummaries emits each master of a shard as "first record key:
+// title, price, member count, sources" and each link as "record → first
+// record key".
+func masterSummaries(ms MasterShard, emit func(string)) {
+	names := map[string]string{}
+	for _, key := range []string{"a:1", "b:1", "c:1"} {
+		names[MasterID(key)] = key
+	}
+	for _, m := range ms.Masters {
+		price := "no price"
+		if m.Price != nil {
+			price = fmt.Sprint(*m.Price)
+		}
+		emit(fmt.Sprintf("%s: %s, %s, %d, %v", names[m.MasterID], m.Title, price, m.MemberCount, m.Sources))
+	}
+	for _, l := range ms.Links {
+		emit(schemas.RecordKey(l.Source, l.SourceID) + " → " + names[l.MasterID])
+	}
 }
 
 // matchedPairs reads one spilled edge batch of Score and emits each edge
@@ -189,5 +219,44 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 	// the Samsungs share no key.
 	if got[MetricCandidatePairs] < 1 || got[MetricScoredPairs] != 1 || got[MetricMatchedPairs] != 1 {
 		t.Errorf("counters %v: want at least one candidate pair, one scored, one matched", got)
+	}
+}
+
+// Survive's contract: each record joins its cluster's master (a record
+// without an assignment is a master of its own), and each master field
+// comes from the member the survivorship rules pick, here the most recent
+// one that has a value.
+func TestSurviveBuildsGoldenRecords(t *testing.T) {
+	ctx := context.Background()
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	products := []schemas.Product{
+		{Source: "a", SourceID: "1", Title: "Old title", Price: 5, HasPrice: true, Currency: "USD", UpdatedAt: 10},
+		{Source: "b", SourceID: "1", Title: "New title", UpdatedAt: 20},
+		{Source: "c", SourceID: "1", Title: "Alone", UpdatedAt: 5},
+	}
+	const shards = 2
+	batches := map[int][]byte{}
+	for _, key := range []string{"a:1", "b:1"} {
+		sh := shardOf(key, shards)
+		batches[sh] = appendAssignment(batches[sh], key, assignment{MasterID: MasterID("a:1"), P: 0.9})
+	}
+	var refs []shardRef
+	for sh, b := range batches {
+		ref, err := store.Put(ctx, spillAssignments, sh, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, shardRef{Shard: sh, Ref: ref})
+	}
+	p, s := beam.NewPipelineWithRoot()
+	survivors := Dedupe(s, store, beam.CreateList(s, products), shards)
+	assignments := beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
+	masters := Survive(s, SurviveOptions{Survivorship: schemas.SurvivorshipConfig{Default: []string{"most_recent"}},
+		Priorities: map[string]int{}, Shards: shards, Spill: store}, survivors, assignments)
+	passert.Equals(s, beam.ParDo(s, masterSummaries, masters),
+		"a:1: New title, 5, 2, [a b]", "c:1: Alone, no price, 1, [c]",
+		"a:1 → a:1", "b:1 → a:1", "c:1 → c:1")
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
 	}
 }
