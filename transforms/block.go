@@ -106,7 +106,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit f
 	parallel(len(parts), func(c int) {
 		parts[c] = fn.block(products[c*chunk : min(len(products), (c+1)*chunk)])
 	})
-	put, failed := spilling(ctx, fn.Spill, spillCandidates, emit)
+	out := spiller{ctx: ctx, store: fn.Spill, stage: spillCandidates, emit: emit}
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	for _, part := range parts {
 		idf.Merge(part.idf)
@@ -117,20 +117,20 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit f
 						b = append(b, batchCandidates)
 					}
 					return append(b, packed...)
-				}, put)
+				}, out.put)
 			}
 		}
 	}
-	fn.buf.flush(put)
+	fn.buf.flush(out.put)
 	b, err := idf.MarshalBinary()
 	if err != nil {
 		return err
 	}
 	tagged := append([]byte{batchIDF}, b...)
 	for sh := range fn.Shards {
-		put(sh, tagged)
+		out.put(sh, tagged)
 	}
-	return failed()
+	return out.err
 }
 
 // blockedChunk is the output of blocking a run of records: the packed

@@ -80,12 +80,12 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 		sh := shardOf(m.key, fn.Options.Shards)
 		shards[sh] = appendAssignment(shards[sh], m.key, m.assignment)
 	}
-	put, failed := spilling(ctx, fn.Options.Spill, spillAssignments, emit)
+	out := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillAssignments, emit: emit}
 	for sh, b := range shards {
-		put(sh, b)
+		out.put(sh, b)
 	}
-	if err := failed(); err != nil {
-		return err
+	if out.err != nil {
+		return out.err
 	}
 	if fn.duplicates == nil {
 		fn.duplicates = duplicateCounters{}

@@ -75,9 +75,9 @@ func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(
 	if len(out) == 0 {
 		return nil
 	}
-	put, failed := spilling(ctx, fn.Spill, spillSurvivors, emit)
-	put(shard, out)
-	return failed()
+	survivors := spiller{ctx: ctx, store: fn.Spill, stage: spillSurvivors, emit: emit}
+	survivors.put(shard, out)
+	return survivors.err
 }
 
 // newer reports whether a supersedes b.

@@ -78,23 +78,23 @@ func (fn *packEdgesFn) ProcessElement(ctx context.Context, ref []byte, emit func
 	if err != nil {
 		return fmt.Errorf("write edges: %w", err)
 	}
-	put, failed := spilling(ctx, fn.Spill, spillEdgeShards, emit)
+	out := spiller{ctx: ctx, store: fn.Spill, stage: spillEdgeShards, emit: emit}
 	err = forEachEdge(batch, func(e *edge) {
 		if e.A > e.B {
 			e.swap()
 		}
-		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, put)
+		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, out.put)
 	})
 	if err != nil {
 		return fmt.Errorf("write edges: %w", err)
 	}
-	return failed()
+	return out.err
 }
 
 func (fn *packEdgesFn) FinishBundle(ctx context.Context, emit func(int, []byte)) error {
-	put, failed := spilling(ctx, fn.Spill, spillEdgeShards, emit)
-	fn.buf.flush(put)
-	return failed()
+	out := spiller{ctx: ctx, store: fn.Spill, stage: spillEdgeShards, emit: emit}
+	fn.buf.flush(out.put)
+	return out.err
 }
 
 type writeEdgesFn struct {

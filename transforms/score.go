@@ -203,15 +203,15 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	fn.scored.Inc(ctx, scored)
 	fn.reused.Inc(ctx, reused)
 	fn.matched.Inc(ctx, matched)
-	putEdges, failedEdges := spilling(ctx, fn.Options.Spill, spillEdges, func(_ int, ref []byte) { emit(ref) })
-	putPairs, failedPairs := spilling(ctx, fn.Options.Spill, spillPairs, emitPairs)
+	edges := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillEdges, emit: func(_ int, ref []byte) { emit(ref) }}
+	pairs := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillPairs, emit: emitPairs}
 	if len(out) > 0 {
-		putEdges(shard, out)
+		edges.put(shard, out)
 	}
 	if len(all) > 0 {
-		putPairs(shard, all)
+		pairs.put(shard, all)
 	}
-	return errors.Join(failedEdges(), failedPairs())
+	return errors.Join(edges.err, pairs.err)
 }
 
 // decodeCandidates decodes the batches and weights each title with the
@@ -282,7 +282,6 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 			return cmp.Or(cmp.Compare(x.block, y.block), cmp.Compare(x.cand, y.cand))
 		})
 	})
-	// Members and block lists are windows of two flat arrays.
 	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands)),
 		source: make([]uint16, len(cands)), unchanged: make([]bool, len(cands)), titleKey: make([]uint64, len(cands))}
 	sources := map[string]uint16{}

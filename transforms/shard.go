@@ -82,15 +82,15 @@ type packProductsFn struct {
 }
 
 func (fn *packProductsFn) ProcessElement(ctx context.Context, p schemas.Product, emit func(int, []byte)) error {
-	put, failed := spilling(ctx, fn.Spill, spillProducts, emit)
-	fn.buf.add(shardOf(p.Key(), fn.Shards), func(b []byte) []byte { return schemas.AppendProduct(b, &p) }, put)
-	return failed()
+	out := spiller{ctx: ctx, store: fn.Spill, stage: spillProducts, emit: emit}
+	fn.buf.add(shardOf(p.Key(), fn.Shards), func(b []byte) []byte { return schemas.AppendProduct(b, &p) }, out.put)
+	return out.err
 }
 
 func (fn *packProductsFn) FinishBundle(ctx context.Context, emit func(int, []byte)) error {
-	put, failed := spilling(ctx, fn.Spill, spillProducts, emit)
-	fn.buf.flush(put)
-	return failed()
+	out := spiller{ctx: ctx, store: fn.Spill, stage: spillProducts, emit: emit}
+	fn.buf.flush(out.put)
+	return out.err
 }
 
 // decodeProducts appends every product of batch to dst.
@@ -120,23 +120,29 @@ const (
 	spillMembers     = "members"
 )
 
-// spilling returns an emit that writes each batch to store under stage and
-// emits its reference instead, and a function returning the first error it
-// met: an emitter cannot fail, so the DoFn returns it when it is done.
-func spilling(ctx context.Context, store spill.Store, stage string, emit func(int, []byte)) (func(int, []byte), func() error) {
-	var first error
-	put := func(shard int, batch []byte) {
-		if first != nil {
-			return
-		}
-		ref, err := store.Put(ctx, stage, shard, batch)
-		if err != nil {
-			first = err
-			return
-		}
-		emit(shard, ref)
+// spiller writes each batch to store under stage and emits its reference
+// instead. An emitter cannot fail, so it keeps the first error for the
+// DoFn to return. It lives on the caller's stack: packing hands put to
+// shardBuffers for every record, where closures would be allocated each
+// time.
+type spiller struct {
+	ctx   context.Context
+	store spill.Store
+	stage string
+	emit  func(int, []byte)
+	err   error
+}
+
+func (s *spiller) put(shard int, batch []byte) {
+	if s.err != nil {
+		return
 	}
-	return put, func() error { return first }
+	ref, err := s.store.Put(s.ctx, s.stage, shard, batch)
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.emit(shard, ref)
 }
 
 // readBatches calls fn with each batch the references from refs name, in

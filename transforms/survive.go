@@ -73,12 +73,12 @@ func (fn *assignFn) ProcessElement(ctx context.Context, shard int, batches, assi
 	if err != nil {
 		return fmt.Errorf("survive shard %d: assignments: %w", shard, err)
 	}
-	put, failed := spilling(ctx, fn.Spill, spillMembers, emit)
-	if err := readBatches(ctx, batches, func(b []byte) error { return fn.assign(b, assigned, put) }); err != nil {
+	members := spiller{ctx: ctx, store: fn.Spill, stage: spillMembers, emit: emit}
+	if err := readBatches(ctx, batches, func(b []byte) error { return fn.assign(b, assigned, members.put) }); err != nil {
 		return fmt.Errorf("survive shard %d: %w", shard, err)
 	}
-	fn.buf.flush(put)
-	return failed()
+	fn.buf.flush(members.put)
+	return members.err
 }
 
 func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit func(int, []byte)) error {
