@@ -213,13 +213,6 @@ func commitFiles(ctx context.Context, dir, staging string, plan CommitPlan, writ
 		}
 	} else {
 		err = commitRemote(ctx, dir, staging, written, plan)
-		if err == nil {
-			// A local commit removes the staging folder, spilled batches
-			// with it; an object store has no folders to remove.
-			if rmErr := removeSpilled(ctx, staging); rmErr != nil {
-				log.Warnf(ctx, "commit: the output is published, but %v", rmErr)
-			}
-		}
 	}
 	if err != nil {
 		return nil, err
@@ -364,14 +357,8 @@ func commitRemote(ctx context.Context, dir, staging string, written []string, pl
 		// folder or one partition below it (curated/category=x/).
 		for _, name := range append(slices.Clone(plan.Retire), plan.Publish...) {
 			for _, glob := range []string{dir + "/" + name + "/*", dir + "/" + name + "/*/*"} {
-				stale, err := fs.List(ctx, glob)
-				if err != nil {
-					return fmt.Errorf("commit: listing %s: %w", glob, err)
-				}
-				for _, f := range stale {
-					if err := rm.Remove(ctx, f); err != nil {
-						return fmt.Errorf("commit: removing %s: %w", f, err)
-					}
+				if err := removeMatching(ctx, fs, rm, glob); err != nil {
+					return fmt.Errorf("commit: %w", err)
 				}
 			}
 		}
@@ -382,29 +369,29 @@ func commitRemote(ctx context.Context, dir, staging string, written []string, pl
 			return fmt.Errorf("commit: publishing %s: %w", final, err)
 		}
 	}
-	return filesystem.Write(ctx, fs, marker, nil)
-}
-
-// removeSpilled removes the batches the job spilled (internal/spill) from
-// a remote staging folder: stage/shard/batch under its spill folder.
-func removeSpilled(ctx context.Context, staging string) error {
-	fs, err := filesystem.New(ctx, staging)
-	if err != nil {
+	if err := filesystem.Write(ctx, fs, marker, nil); err != nil {
 		return err
 	}
-	defer fs.Close()
-	rm, ok := fs.(filesystem.Remover)
-	if !ok {
-		return nil
+	// A local commit removes the staging folder, spilled batches with it;
+	// an object store has no folders, so the batches (stage/shard/batch
+	// under the spill folder) go one by one.
+	if rm, ok := fs.(filesystem.Remover); ok {
+		if err := removeMatching(ctx, fs, rm, staging+"/"+spill.DirName+"/*/*/*"); err != nil {
+			log.Warnf(ctx, "commit: the output is published, but %v", err)
+		}
 	}
-	glob := staging + "/" + spill.DirName + "/*/*/*"
+	return nil
+}
+
+// removeMatching removes every file glob matches.
+func removeMatching(ctx context.Context, fs filesystem.Interface, rm filesystem.Remover, glob string) error {
 	files, err := fs.List(ctx, glob)
 	if err != nil {
 		return fmt.Errorf("listing %s: %w", glob, err)
 	}
 	for _, f := range files {
 		if err := rm.Remove(ctx, f); err != nil {
-			return fmt.Errorf("removing spilled batch %s: %w", f, err)
+			return fmt.Errorf("removing %s: %w", f, err)
 		}
 	}
 	return nil
