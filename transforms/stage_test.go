@@ -27,6 +27,17 @@ func init() {
 	register.Function2x0(masterSummaries)
 }
 
+// masterNames maps the master id a cluster would get from each of keys,
+// as its smallest record key, back to the key, so tests read masters by
+// name.
+func masterNames(keys ...string) map[string]string {
+	names := map[string]string{}
+	for _, key := range keys {
+		names[MasterID(key)] = key
+	}
+	return names
+}
+
 // shardRef is a spilled batch of one shard, as a test creates it.
 type shardRef struct {
 	Shard int
@@ -39,10 +50,7 @@ func shardRefKV(r shardRef) (int, []byte) { return r.Shard, r.Ref }
 // title, price, member count, sources" and each link as "record → first
 // record key".
 func masterSummaries(ms MasterShard, emit func(string)) {
-	names := map[string]string{}
-	for _, key := range []string{"a:1", "b:1", "c:1"} {
-		names[MasterID(key)] = key
-	}
+	names := masterNames("a:1", "b:1", "c:1")
 	for _, m := range ms.Masters {
 		price := "no price"
 		if m.Price != nil {
@@ -76,10 +84,7 @@ func assignedMasters(ctx context.Context, shard int, ref []byte, emit func(strin
 	if err := decodeAssignments(batch, assigned); err != nil {
 		return err
 	}
-	names := map[string]string{}
-	for _, key := range []string{"a:1", "a:2", "b:1", "b:2", "b:3", "c:1"} {
-		names[MasterID(key)] = key
-	}
+	names := masterNames("a:1", "a:2", "b:1", "b:2", "b:3", "c:1")
 	for key, a := range assigned {
 		if shardOf(key, 4) != shard {
 			return fmt.Errorf("%s is in shard %d, its key's shard is %d", key, shard, shardOf(key, 4))
