@@ -271,9 +271,10 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 // large synthetic catalogue does not drown a small real one, and every
 // feature keeps its declared sign (matchers.Feature.Sign). A
 // deterministic share of each dataset is held out for the pairwise
-// figures. The threshold is the one with the best mean end-to-end F1 over
-// the datasets that are whole catalogues, or the best pairwise F1 on the
-// training pairs when there are none.
+// figures. The threshold is chosen for catalogues the model has not seen
+// (see crossValidatedThreshold) when there are two datasets or more and
+// one of them is a whole catalogue; otherwise it is the best end-to-end F1
+// on the one catalogue, or the best pairwise F1 on the training pairs.
 func Model(datasets []Dataset, opts Options) (Result, error) {
 	if len(opts.Features) == 0 {
 		opts.Features = matchers.DefaultModel().Features
@@ -281,50 +282,44 @@ func Model(datasets []Dataset, opts Options) (Result, error) {
 	if opts.Holdout == 0 {
 		opts.Holdout = 0.3
 	}
-	var xTrain, xTest [][]float64
-	var yTrain, yTest []bool
-	var weights []float64
-	pairs := 0
-	for _, d := range datasets {
-		X, y, err := FeatureMatrix(d.Pairs, opts.Features)
-		if err != nil {
-			return Result{}, err
-		}
-		if len(X) == 0 {
-			return Result{}, fmt.Errorf("training: dataset %s has no pairs", d.Name)
-		}
-		pairs += len(X)
-		trainIdx, testIdx := matchers.SplitHoldout(len(X), opts.Holdout, opts.Seed)
-		for _, j := range trainIdx {
-			xTrain, yTrain = append(xTrain, X[j]), append(yTrain, y[j])
-			weights = append(weights, 1/float64(len(trainIdx)))
-		}
-		for _, j := range testIdx {
-			xTest, yTest = append(xTest, X[j]), append(yTest, y[j])
-		}
-	}
-	m, err := matchers.Train(xTrain, yTrain, matchers.TrainOptions{FeatureNames: opts.Features, L2: opts.L2,
-		RowWeights: weights, Signs: matchers.FeatureSigns(opts.Features)})
+	f, err := fit(datasets, opts)
 	if err != nil {
 		return Result{}, err
 	}
-	threshold, trainMetrics := matchers.BestThreshold(m.Predict(xTrain), yTrain)
+	m := f.model
+	threshold, trainMetrics := matchers.BestThreshold(m.Predict(f.xTrain), f.yTrain)
 	m.Threshold = threshold
-	var endToEnd evaluate.PairMetrics
 	var calibrations []*Calibration
 	for _, d := range datasets {
 		if d.Calibration != nil {
 			calibrations = append(calibrations, d.Calibration)
 		}
 	}
-	if len(calibrations) > 0 {
-		if m.Threshold, endToEnd, err = calibrate(m, calibrations, opts.Features); err != nil {
+	switch {
+	case len(calibrations) > 0 && len(datasets) > 1:
+		if m.Threshold, err = crossValidatedThreshold(datasets, opts); err != nil {
 			return Result{}, err
 		}
+	case len(calibrations) > 0:
+		curve, err := f1Curve(m, datasets[0], opts.Features, evaluate.DefaultSweepThresholds())
+		if err != nil {
+			return Result{}, err
+		}
+		m.Threshold = evaluate.DefaultSweepThresholds()[bestIndex(curve)]
+	}
+	var endToEnd evaluate.PairMetrics
+	for _, c := range calibrations {
+		points, err := sweepModel(m, c, opts.Features, []float64{m.Threshold})
+		if err != nil {
+			return Result{}, err
+		}
+		endToEnd.Precision += points[0].Precision / float64(len(calibrations))
+		endToEnd.Recall += points[0].Recall / float64(len(calibrations))
+		endToEnd.F1 += points[0].F1 / float64(len(calibrations))
 	}
 	res := Result{Model: m, Train: trainMetrics, EndToEnd: endToEnd}
-	if len(xTest) > 0 {
-		res.Holdout = matchers.Evaluate(m, xTest, yTest)
+	if len(f.xTest) > 0 {
+		res.Holdout = matchers.Evaluate(m, f.xTest, f.yTest)
 	}
 	m.TrainedOn = opts.TrainedOn
 	m.Metrics = map[string]float64{}
@@ -334,7 +329,7 @@ func Model(datasets []Dataset, opts Options) (Result, error) {
 	for k, v := range res.Holdout.Map("holdout_") {
 		m.Metrics[k] = v
 	}
-	m.Metrics["pairs"] = float64(pairs)
+	m.Metrics["pairs"] = float64(f.pairs)
 	if len(calibrations) > 0 {
 		m.Metrics["calibration_precision"] = endToEnd.Precision
 		m.Metrics["calibration_recall"] = endToEnd.Recall
@@ -343,29 +338,104 @@ func Model(datasets []Dataset, opts Options) (Result, error) {
 	return res, nil
 }
 
-// calibrate returns the threshold with the best mean end-to-end F1 over
-// the catalogues, and the mean metrics there.
-func calibrate(m *matchers.Model, cs []*Calibration, features []string) (float64, evaluate.PairMetrics, error) {
-	grid := evaluate.DefaultSweepThresholds()
-	sum := make([]evaluate.PairMetrics, len(grid))
-	for _, c := range cs {
-		points, err := sweepModel(m, c, features, grid)
+// fitted is a model fitted on the training share of datasets, with the
+// feature rows of both shares.
+type fitted struct {
+	model         *matchers.Model
+	xTrain, xTest [][]float64
+	yTrain, yTest []bool
+	pairs         int
+}
+
+func fit(datasets []Dataset, opts Options) (fitted, error) {
+	var f fitted
+	var weights []float64
+	for _, d := range datasets {
+		X, y, err := FeatureMatrix(d.Pairs, opts.Features)
 		if err != nil {
-			return 0, evaluate.PairMetrics{}, err
+			return f, err
 		}
-		for i, p := range points {
-			sum[i].Precision += p.Precision / float64(len(cs))
-			sum[i].Recall += p.Recall / float64(len(cs))
-			sum[i].F1 += p.F1 / float64(len(cs))
+		if len(X) == 0 {
+			return f, fmt.Errorf("training: dataset %s has no pairs", d.Name)
+		}
+		f.pairs += len(X)
+		trainIdx, testIdx := matchers.SplitHoldout(len(X), opts.Holdout, opts.Seed)
+		for _, j := range trainIdx {
+			f.xTrain, f.yTrain = append(f.xTrain, X[j]), append(f.yTrain, y[j])
+			weights = append(weights, 1/float64(len(trainIdx)))
+		}
+		for _, j := range testIdx {
+			f.xTest, f.yTest = append(f.xTest, X[j]), append(f.yTest, y[j])
 		}
 	}
+	var err error
+	f.model, err = matchers.Train(f.xTrain, f.yTrain, matchers.TrainOptions{FeatureNames: opts.Features, L2: opts.L2,
+		RowWeights: weights, Signs: matchers.FeatureSigns(opts.Features)})
+	return f, err
+}
+
+// crossValidatedThreshold picks the threshold for data the model has not
+// seen: each dataset in turn is scored by a model fitted on the others,
+// and the threshold with the best mean F1 over those held-out curves wins
+// (end to end for a catalogue, pairwise for labelled pairs; each dataset
+// weighs the same). A model scores the data it was fitted on with higher
+// probabilities than new data, so a threshold picked in-sample is too high
+// for a new catalogue: measured, the best held-out threshold of WDC
+// computers is 0.04 against 0.4 in-sample.
+func crossValidatedThreshold(datasets []Dataset, opts Options) (float64, error) {
+	grid := evaluate.DefaultSweepThresholds()
+	mean := make([]float64, len(grid))
+	for i, d := range datasets {
+		rest := append(slices.Clone(datasets[:i]), datasets[i+1:]...)
+		f, err := fit(rest, opts)
+		if err != nil {
+			return 0, fmt.Errorf("leaving out %s: %w", d.Name, err)
+		}
+		curve, err := f1Curve(f.model, d, opts.Features, grid)
+		if err != nil {
+			return 0, err
+		}
+		for k, v := range curve {
+			mean[k] += v / float64(len(datasets))
+		}
+	}
+	return grid[bestIndex(mean)], nil
+}
+
+// f1Curve is d's F1 under m at each threshold: end to end when d is a
+// catalogue, pairwise on its labelled pairs otherwise.
+func f1Curve(m *matchers.Model, d Dataset, features []string, grid []float64) ([]float64, error) {
+	curve := make([]float64, len(grid))
+	if d.Calibration != nil {
+		points, err := sweepModel(m, d.Calibration, features, grid)
+		if err != nil {
+			return nil, err
+		}
+		for k, p := range points {
+			curve[k] = p.F1
+		}
+		return curve, nil
+	}
+	X, y, err := FeatureMatrix(d.Pairs, features)
+	if err != nil {
+		return nil, err
+	}
+	p := m.Predict(X)
+	for k, th := range grid {
+		curve[k] = matchers.EvaluateProbabilities(p, y, th).F1
+	}
+	return curve, nil
+}
+
+// bestIndex is the index of xs's largest value, the first of equals.
+func bestIndex(xs []float64) int {
 	best := 0
-	for i := range grid {
-		if sum[i].F1 > sum[best].F1 {
+	for i, x := range xs {
+		if x > xs[best] {
 			best = i
 		}
 	}
-	return grid[best], sum[best], nil
+	return best
 }
 
 // sweepModel scores a catalogue's candidate pairs with m and rebuilds its
@@ -461,7 +531,7 @@ func formatMetrics(m matchers.Metrics) string {
 
 // String reports the evaluation for the train command.
 func (r Result) String() string {
-	s := fmt.Sprintf("train:   %s\nholdout: %s (pairwise, at the pairwise-best threshold)",
+	s := fmt.Sprintf("train:   %s\nholdout: %s (pairwise, at the model's threshold)",
 		formatMetrics(r.Train), formatMetrics(r.Holdout))
 	if r.EndToEnd.F1 > 0 {
 		s += fmt.Sprintf("\ncalibration catalogues, clusters end to end (mean): precision %.4f  recall %.4f  F1 %.4f",

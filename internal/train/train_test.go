@@ -2,11 +2,14 @@ package train
 
 import (
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 
+	"github.com/linkbeam/linkbeam/internal/evaluate"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -56,6 +59,46 @@ func TestModelKeepsSigns(t *testing.T) {
 	// The threshold is the calibration catalogue's best on the 0.01 grid.
 	if th := m.Threshold * 100; th != float64(int(th+0.5)) || res.EndToEnd.F1 < 0.8 {
 		t.Fatalf("threshold %v, end-to-end F1 %.3f", m.Threshold, res.EndToEnd.F1)
+	}
+}
+
+// TestThresholdForUnseenData: with two datasets, the threshold is the
+// best of the mean F1 each dataset gets from a model fitted on the other,
+// not the one the pooled model would pick on its own training pairs.
+func TestThresholdForUnseenData(t *testing.T) {
+	demo := demoCatalogue(t, 1)
+	// The second dataset is the demo's pairs without model numbers and
+	// GTINs: a kind of data the first does not teach.
+	var pairs []LabelledPair
+	for _, p := range demo.Pairs {
+		p.A.ModelNumber, p.A.GTIN, p.B.ModelNumber, p.B.GTIN = "", "", "", ""
+		pairs = append(pairs, p)
+	}
+	datasets := []Dataset{demo, {Name: "no codes", Pairs: pairs}}
+	opts := Options{Features: matchers.DefaultModel().Features, Holdout: 0.3, Seed: 5}
+	res, err := Model(datasets, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := evaluate.DefaultSweepThresholds()
+	mean := make([]float64, len(grid))
+	for i, d := range datasets {
+		f, err := fit(datasets[1-i:2-i], opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		curve, err := f1Curve(f.model, d, opts.Features, grid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range grid {
+			mean[k] += curve[k] / 2
+		}
+	}
+	at := func(th float64) float64 { return mean[int(math.Round(th*100))-1] }
+	best := slices.Max(mean)
+	if at(res.Model.Threshold) != best {
+		t.Fatalf("threshold %.2f: held-out mean F1 %.4f, best %.4f", res.Model.Threshold, at(res.Model.Threshold), best)
 	}
 }
 
