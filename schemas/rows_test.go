@@ -118,3 +118,33 @@ func TestNewRejectRow(t *testing.T) {
 		t.Errorf("NewRejectRow of a plain error = %+v", got)
 	}
 }
+
+// The rows share their product columns through an embedded struct, so a
+// null optional pointer inside an embedded struct must read back as nil:
+// parquet-go v0.32.0 read it back as a pointer to 0.
+func TestParquetEmbeddedNullPointer(t *testing.T) {
+	type Columns struct {
+		Title string   `parquet:"title"`
+		Price *float64 `parquet:"price,optional"`
+		URL   string   `parquet:"url"`
+	}
+	type outer struct {
+		ID string `parquet:"id"`
+		Columns
+		Count int64 `parquet:"count"`
+	}
+	rows := []outer{
+		{ID: "a", Columns: Columns{Title: "priced", Price: new(2.5)}, Count: 1},
+		{ID: "b", Columns: Columns{Title: "no price"}, Count: 2},
+		{ID: "c", Columns: Columns{Title: "zero price", Price: new(0.0)}, Count: 3},
+	}
+	got := roundTrip(t, rows)
+	if !reflect.DeepEqual(got, rows) {
+		t.Errorf("round trip =\n%+v\nwant\n%+v", got, rows)
+	}
+	for i, r := range got {
+		if (r.Price == nil) != (rows[i].Price == nil) {
+			t.Errorf("row %s: price %v, want %v", r.ID, r.Price, rows[i].Price)
+		}
+	}
+}
