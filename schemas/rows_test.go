@@ -38,16 +38,18 @@ func TestRowsParquetRoundTrip(t *testing.T) {
 	}
 	price := 1299.5
 	masters := []MasterRow{{
-		MasterID: "m1", Title: "Sony WH-1000XM4", Brand: "Sony", Price: &price, Currency: "USD",
-		GTIN: "04548735711205", UpdatedAt: 1717236000 * 1e6, MemberCount: 3, Sources: []string{"legacy", "shop"},
+		MasterID: "m1", ProductColumns: NewProductColumns(&Product{Title: "Sony WH-1000XM4", Brand: "Sony",
+			Price: price, HasPrice: true, Currency: "USD", GTIN: "04548735711205", UpdatedAt: 1717236000 * 1e6}),
+		MemberCount: 3, Sources: []string{"legacy", "shop"},
 		Provenance: []FieldProvenance{{Field: "title", Source: "shop", SourceID: "SHP-1007", Rule: "source_priority"}},
 	}, {
-		MasterID: "m2", Title: "No price, no time", MemberCount: 1, Sources: []string{"shop"},
+		MasterID: "m2", ProductColumns: NewProductColumns(&Product{Title: "No price, no time"}), MemberCount: 1,
+		Sources: []string{"shop"},
 	}}
 	got := roundTrip(t, masters)
 	// parquet-go reads an empty repeated column back as an empty slice.
 	masters[1].Provenance = []FieldProvenance{}
-	if !reflect.DeepEqual(got, masters) || *got[0].Price != price {
+	if !reflect.DeepEqual(got, masters) || *got[0].Price != price || got[1].Price != nil {
 		t.Errorf("MasterRow round trip =\n%+v\nwant\n%+v", got, masters)
 	}
 
