@@ -8,18 +8,17 @@ import (
 
 // The one list of Product's fields. The codec, fingerprints, the source
 // mapping, contracts and survivorship work through it. The output rows
-// (RecordRow, ProductRow, MasterRow, CuratedMasterRow) declare their
-// columns as Go structs, as Parquet wants, each in full: they cannot
-// share an embedded struct of columns, since parquet-go v0.32.0 reads a
-// null optional pointer (price) inside an embedded struct back as a
-// pointer to 0, and curated rows lack category.
+// declare their columns as Go structs, as Parquet wants: the product's
+// content columns once, in ProductColumns (rows.go), which RecordRow,
+// ProductRow and MasterRow embed, and CuratedMasterRow too but for
+// category, its partition (it embeds the two structs around category).
 //
 // Adding a field to Product: add it to fieldID, ProductFields and, for a
-// string, stringFields below; then as a column to the four rows and their
-// conversions (NewRecordRow, RecordRow.Product, NewProductRow,
-// MasterRow.SetValues and Values, NewCuratedMasterRow).
-// TestProductFieldsCoverProduct, TestRowsHaveEveryField and the
-// conversion tests fail until each is done.
+// string, stringFields below; then as a column to ProductColumns (in
+// ProductFields order, so in ColumnsBeforeCategory or
+// ColumnsAfterCategory) and to its conversions, NewProductColumns and
+// Values. TestProductFieldsCoverProduct, TestRowsHaveEveryField and
+// TestRowConversions fail until each is done.
 
 // fieldID numbers Product's fields in Product's order; it indexes
 // ProductFields.

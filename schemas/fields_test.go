@@ -40,7 +40,7 @@ func TestProductFieldsCoverProduct(t *testing.T) {
 
 // Every output row that carries a product has a column for each of its
 // fields, in ProductFields order (other columns may come between): a field
-// added to the table but not to a row type fails here.
+// added to the table but not to ProductColumns fails here.
 func TestRowsHaveEveryField(t *testing.T) {
 	var key, content []string
 	for _, f := range ProductFields {
@@ -81,16 +81,18 @@ func TestRowConversions(t *testing.T) {
 	fillNonZero(reflect.ValueOf(&p).Elem())
 	content := p
 	content.Source, content.SourceID = "", ""
-	var m MasterRow
-	m.SetValues(&p)
-	if got := m.Values(); got != content {
-		t.Errorf("MasterRow SetValues, Values = %+v, want %+v", got, content)
+	c := NewProductColumns(&p)
+	if z := zeroFields(reflect.ValueOf(c)); len(z) > 0 {
+		t.Errorf("NewProductColumns leaves %v unset", z)
 	}
-	if z := zeroFields(reflect.ValueOf(m)); !slices.Equal(z, []string{"MasterID", "MemberCount", "Sources", "Provenance", "CreatedGeneration"}) {
-		t.Errorf("SetValues leaves %v unset", z)
+	if got := c.Values(); got != content {
+		t.Errorf("NewProductColumns, Values = %+v, want %+v", got, content)
 	}
-	if m.SetValues(&Product{Price: 3}); m.Price != nil {
-		t.Errorf("a price without HasPrice became %v", *m.Price)
+	if c := NewProductColumns(&Product{Price: 3}); c.Price != nil {
+		t.Errorf("a price without HasPrice became %v", *c.Price)
+	}
+	if c := NewProductColumns(&Product{HasPrice: true}); c.Price == nil || *c.Price != 0 || !c.Values().HasPrice {
+		t.Errorf("a zero price that is set became %v", c.Price)
 	}
 	r := NewRecordRow(&p)
 	if got := r.Product(); got != p {

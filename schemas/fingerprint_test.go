@@ -54,8 +54,9 @@ func TestFingerprint(t *testing.T) {
 }
 
 func TestMasterFingerprint(t *testing.T) {
-	m := MasterRow{MasterID: "m-1", Title: "Sony WH-1000XM4", Price: new(278.0), Currency: "USD",
-		MemberCount: 3, Sources: []string{"shop"}, Provenance: []FieldProvenance{{Field: "title", Source: "shop"}}}
+	m := MasterRow{MasterID: "m-1",
+		ProductColumns: NewProductColumns(&Product{Title: "Sony WH-1000XM4", Price: 278, HasPrice: true, Currency: "USD"}),
+		MemberCount:    3, Sources: []string{"shop"}, Provenance: []FieldProvenance{{Field: "title", Source: "shop"}}}
 	fp := MasterFingerprint(&m)
 	other := m
 	other.MasterID, other.MemberCount, other.Sources, other.Provenance, other.CreatedGeneration = "m-2", 4, nil, nil, 7

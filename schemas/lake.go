@@ -26,52 +26,26 @@ type RawRow struct {
 // ProductRow is one harmonized record after within-source dedupe: the
 // unified Product in processed/.
 type ProductRow struct {
-	Source       string   `parquet:"source,dict"`
-	SourceID     string   `parquet:"source_id"`
-	Title        string   `parquet:"title"`
-	Description  string   `parquet:"description"`
-	Brand        string   `parquet:"brand,dict"`
-	Manufacturer string   `parquet:"manufacturer,dict"`
-	Category     string   `parquet:"category,dict"`
-	Price        *float64 `parquet:"price,optional"` // nil when the record has no price
-	Currency     string   `parquet:"currency,dict"`
-	ModelNumber  string   `parquet:"model_number"`
-	GTIN         string   `parquet:"gtin"`
-	URL          string   `parquet:"url"`
-	UpdatedAt    int64    `parquet:"updated_at,optional,timestamp(microsecond)"` // 0 (unknown) is written as null
+	Source   string `parquet:"source,dict"`
+	SourceID string `parquet:"source_id"`
+	ProductColumns
 }
 
 // NewProductRow returns p as a processed/ row.
 func NewProductRow(p *Product) ProductRow {
-	r := ProductRow{
-		Source: p.Source, SourceID: p.SourceID, Title: p.Title, Description: p.Description,
-		Brand: p.Brand, Manufacturer: p.Manufacturer, Category: p.Category, Currency: p.Currency,
-		ModelNumber: p.ModelNumber, GTIN: p.GTIN, URL: p.URL, UpdatedAt: p.UpdatedAt,
-	}
-	if p.HasPrice {
-		r.Price = new(p.Price)
-	}
-	return r
+	return ProductRow{Source: p.Source, SourceID: p.SourceID, ProductColumns: NewProductColumns(p)}
 }
 
 // CuratedMasterRow is a MasterRow without its category, which is the
 // partition: curated/category=<category>/. Its columns are MasterRow's in
 // the same order (TestCuratedMasterRowSchema checks it).
 type CuratedMasterRow struct {
-	MasterID     string            `parquet:"master_id"`
-	Title        string            `parquet:"title"`
-	Description  string            `parquet:"description"`
-	Brand        string            `parquet:"brand,dict"`
-	Manufacturer string            `parquet:"manufacturer,dict"`
-	Price        *float64          `parquet:"price,optional"`
-	Currency     string            `parquet:"currency,dict"`
-	ModelNumber  string            `parquet:"model_number"`
-	GTIN         string            `parquet:"gtin"`
-	URL          string            `parquet:"url"`
-	UpdatedAt    int64             `parquet:"updated_at,optional,timestamp(microsecond)"`
-	MemberCount  int64             `parquet:"member_count"`
-	Sources      []string          `parquet:"sources,dict"`
-	Provenance   []FieldProvenance `parquet:"provenance"`
+	MasterID string `parquet:"master_id"`
+	ColumnsBeforeCategory
+	ColumnsAfterCategory
+	MemberCount int64             `parquet:"member_count"`
+	Sources     []string          `parquet:"sources,dict"`
+	Provenance  []FieldProvenance `parquet:"provenance"`
 	// CreatedGeneration: see MasterRow.
 	CreatedGeneration int64 `parquet:"created_generation"`
 }
@@ -79,9 +53,7 @@ type CuratedMasterRow struct {
 // NewCuratedMasterRow returns m without its category.
 func NewCuratedMasterRow(m *MasterRow) CuratedMasterRow {
 	return CuratedMasterRow{
-		MasterID: m.MasterID, Title: m.Title, Description: m.Description, Brand: m.Brand,
-		Manufacturer: m.Manufacturer, Price: m.Price, Currency: m.Currency, ModelNumber: m.ModelNumber,
-		GTIN: m.GTIN, URL: m.URL, UpdatedAt: m.UpdatedAt, MemberCount: m.MemberCount,
-		Sources: m.Sources, Provenance: m.Provenance, CreatedGeneration: m.CreatedGeneration,
+		MasterID: m.MasterID, ColumnsBeforeCategory: m.ColumnsBeforeCategory, ColumnsAfterCategory: m.ColumnsAfterCategory,
+		MemberCount: m.MemberCount, Sources: m.Sources, Provenance: m.Provenance, CreatedGeneration: m.CreatedGeneration,
 	}
 }

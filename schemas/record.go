@@ -10,7 +10,7 @@ import "strings"
 // Fields are exported because Beam's schema coder drops unexported ones.
 // ProductFields (fields.go) lists them for the codec, fingerprints,
 // mapping and survivorship: adding a field means adding it there and to
-// the output rows (its tests say where).
+// the output rows' ProductColumns (its tests say where).
 type Product struct {
 	Source       string // source name from the config
 	SourceID     string // the record's id inside its source

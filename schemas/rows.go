@@ -37,20 +37,10 @@ type LinkRow struct {
 // *float64, so masters reach BigQuery by loading the Parquet files, where
 // price is a NULLABLE FLOAT64 and updated_at a TIMESTAMP.
 type MasterRow struct {
-	MasterID     string   `parquet:"master_id" bigquery:"master_id"`
-	Title        string   `parquet:"title" bigquery:"title"`
-	Description  string   `parquet:"description" bigquery:"description"`
-	Brand        string   `parquet:"brand,dict" bigquery:"brand"`
-	Manufacturer string   `parquet:"manufacturer,dict" bigquery:"manufacturer"`
-	Category     string   `parquet:"category,dict" bigquery:"category"`
-	Price        *float64 `parquet:"price,optional" bigquery:"price"` // nil when no member has a price
-	Currency     string   `parquet:"currency,dict" bigquery:"currency"`
-	ModelNumber  string   `parquet:"model_number" bigquery:"model_number"`
-	GTIN         string   `parquet:"gtin" bigquery:"gtin"`
-	URL          string   `parquet:"url" bigquery:"url"`
-	// UpdatedAt is Unix microseconds, written as a TIMESTAMP(MICROS)
-	// column; 0 (unknown) is written as null.
-	UpdatedAt   int64    `parquet:"updated_at,optional,timestamp(microsecond)" bigquery:"updated_at"`
+	MasterID string `parquet:"master_id" bigquery:"master_id"`
+	// ProductColumns are the surviving values; price is nil when no
+	// member has a price.
+	ProductColumns
 	MemberCount int64    `parquet:"member_count" bigquery:"member_count"`
 	Sources     []string `parquet:"sources,dict" bigquery:"sources"` // distinct source names, sorted
 	// Provenance says which record each master field came from, one entry
@@ -69,24 +59,67 @@ type MasterRow struct {
 	CreatedGeneration int64 `parquet:"created_generation" bigquery:"created_generation"`
 }
 
-// SetValues sets m's product columns, title to updated_at, to p's
-// content fields; a price only when p.HasPrice.
-func (m *MasterRow) SetValues(p *Product) {
-	m.Title, m.Description, m.Brand, m.Manufacturer, m.Category = p.Title, p.Description, p.Brand, p.Manufacturer, p.Category
-	m.Price = nil
-	if p.HasPrice {
-		m.Price = new(p.Price)
-	}
-	m.Currency, m.ModelNumber, m.GTIN, m.URL, m.UpdatedAt = p.Currency, p.ModelNumber, p.GTIN, p.URL, p.UpdatedAt
+// ProductColumns are the columns of a product's content, title to
+// updated_at in ProductFields order, which RecordRow, ProductRow and
+// MasterRow embed; NewProductColumns and Values convert them from and to
+// Product. They are two structs around category, since CuratedMasterRow
+// has the others without it: category is its partition.
+//
+// Embedded, they are the row's own columns in Parquet (parquet-go
+// flattens embedded structs; v0.32.0 read a null price in one back as a
+// pointer to 0) and so in BigQuery (transforms.BigQuerySchema derives
+// from the Parquet schema).
+type ProductColumns struct {
+	ColumnsBeforeCategory
+	Category string `parquet:"category,dict" bigquery:"category"`
+	ColumnsAfterCategory
 }
 
-// Values returns m's product columns as a Product without a key.
-func (m *MasterRow) Values() Product {
-	p := Product{Title: m.Title, Description: m.Description, Brand: m.Brand, Manufacturer: m.Manufacturer,
-		Category: m.Category, Currency: m.Currency, ModelNumber: m.ModelNumber, GTIN: m.GTIN, URL: m.URL,
-		UpdatedAt: m.UpdatedAt}
-	if m.Price != nil {
-		p.Price, p.HasPrice = *m.Price, true
+// ColumnsBeforeCategory are the product columns before category: title
+// to manufacturer.
+type ColumnsBeforeCategory struct {
+	Title        string `parquet:"title" bigquery:"title"`
+	Description  string `parquet:"description" bigquery:"description"`
+	Brand        string `parquet:"brand,dict" bigquery:"brand"`
+	Manufacturer string `parquet:"manufacturer,dict" bigquery:"manufacturer"`
+}
+
+// ColumnsAfterCategory are the product columns after category: price to
+// updated_at.
+type ColumnsAfterCategory struct {
+	Price       *float64 `parquet:"price,optional" bigquery:"price"` // nil when there is no price
+	Currency    string   `parquet:"currency,dict" bigquery:"currency"`
+	ModelNumber string   `parquet:"model_number" bigquery:"model_number"`
+	GTIN        string   `parquet:"gtin" bigquery:"gtin"`
+	URL         string   `parquet:"url" bigquery:"url"`
+	// UpdatedAt is Unix microseconds, written as a TIMESTAMP(MICROS)
+	// column; 0 (unknown) is written as null.
+	UpdatedAt int64 `parquet:"updated_at,optional,timestamp(microsecond)" bigquery:"updated_at"`
+}
+
+// NewProductColumns returns p's content fields as columns; a price only
+// when p.HasPrice.
+func NewProductColumns(p *Product) ProductColumns {
+	c := ProductColumns{
+		ColumnsBeforeCategory: ColumnsBeforeCategory{Title: p.Title, Description: p.Description, Brand: p.Brand,
+			Manufacturer: p.Manufacturer},
+		Category: p.Category,
+		ColumnsAfterCategory: ColumnsAfterCategory{Currency: p.Currency, ModelNumber: p.ModelNumber, GTIN: p.GTIN,
+			URL: p.URL, UpdatedAt: p.UpdatedAt},
+	}
+	if p.HasPrice {
+		c.Price = new(p.Price)
+	}
+	return c
+}
+
+// Values returns the columns as a Product without a key.
+func (c *ProductColumns) Values() Product {
+	p := Product{Title: c.Title, Description: c.Description, Brand: c.Brand, Manufacturer: c.Manufacturer,
+		Category: c.Category, Currency: c.Currency, ModelNumber: c.ModelNumber, GTIN: c.GTIN, URL: c.URL,
+		UpdatedAt: c.UpdatedAt}
+	if c.Price != nil {
+		p.Price, p.HasPrice = *c.Price, true
 	}
 	return p
 }
@@ -170,19 +203,9 @@ type EdgeRow struct {
 // incremental run with --sources reads the records of the sources that
 // are not due from the previous run's records/ instead of their feeds.
 type RecordRow struct {
-	Source       string   `parquet:"source,dict" bigquery:"source"`
-	SourceID     string   `parquet:"source_id" bigquery:"source_id"`
-	Title        string   `parquet:"title" bigquery:"title"`
-	Description  string   `parquet:"description" bigquery:"description"`
-	Brand        string   `parquet:"brand,dict" bigquery:"brand"`
-	Manufacturer string   `parquet:"manufacturer,dict" bigquery:"manufacturer"`
-	Category     string   `parquet:"category,dict" bigquery:"category"`
-	Price        *float64 `parquet:"price,optional" bigquery:"price"` // nil when the record has no price
-	Currency     string   `parquet:"currency,dict" bigquery:"currency"`
-	ModelNumber  string   `parquet:"model_number" bigquery:"model_number"`
-	GTIN         string   `parquet:"gtin" bigquery:"gtin"`
-	URL          string   `parquet:"url" bigquery:"url"`
-	UpdatedAt    int64    `parquet:"updated_at,optional,timestamp(microsecond)" bigquery:"updated_at"` // 0 (unknown) is written as null
+	Source   string `parquet:"source,dict" bigquery:"source"`
+	SourceID string `parquet:"source_id" bigquery:"source_id"`
+	ProductColumns
 	// Fingerprint is Fingerprint(product): equal fingerprints of one
 	// record key in two runs mean its unified fields did not change.
 	Fingerprint string `parquet:"fingerprint" bigquery:"fingerprint"`
@@ -190,28 +213,14 @@ type RecordRow struct {
 
 // NewRecordRow returns p as a records/ row, with its fingerprint.
 func NewRecordRow(p *Product) RecordRow {
-	r := RecordRow{
-		Source: p.Source, SourceID: p.SourceID, Title: p.Title, Description: p.Description,
-		Brand: p.Brand, Manufacturer: p.Manufacturer, Category: p.Category, Currency: p.Currency,
-		ModelNumber: p.ModelNumber, GTIN: p.GTIN, URL: p.URL, UpdatedAt: p.UpdatedAt,
-		Fingerprint: Fingerprint(p),
-	}
-	if p.HasPrice {
-		r.Price = new(p.Price)
-	}
-	return r
+	return RecordRow{Source: p.Source, SourceID: p.SourceID, ProductColumns: NewProductColumns(p),
+		Fingerprint: Fingerprint(p)}
 }
 
 // Product returns the record of a records/ row.
 func (r *RecordRow) Product() Product {
-	p := Product{
-		Source: r.Source, SourceID: r.SourceID, Title: r.Title, Description: r.Description,
-		Brand: r.Brand, Manufacturer: r.Manufacturer, Category: r.Category, Currency: r.Currency,
-		ModelNumber: r.ModelNumber, GTIN: r.GTIN, URL: r.URL, UpdatedAt: r.UpdatedAt,
-	}
-	if r.Price != nil {
-		p.Price, p.HasPrice = *r.Price, true
-	}
+	p := r.Values()
+	p.Source, p.SourceID = r.Source, r.SourceID
 	return p
 }
 

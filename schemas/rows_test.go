@@ -38,16 +38,18 @@ func TestRowsParquetRoundTrip(t *testing.T) {
 	}
 	price := 1299.5
 	masters := []MasterRow{{
-		MasterID: "m1", Title: "Sony WH-1000XM4", Brand: "Sony", Price: &price, Currency: "USD",
-		GTIN: "04548735711205", UpdatedAt: 1717236000 * 1e6, MemberCount: 3, Sources: []string{"legacy", "shop"},
+		MasterID: "m1", ProductColumns: NewProductColumns(&Product{Title: "Sony WH-1000XM4", Brand: "Sony",
+			Price: price, HasPrice: true, Currency: "USD", GTIN: "04548735711205", UpdatedAt: 1717236000 * 1e6}),
+		MemberCount: 3, Sources: []string{"legacy", "shop"},
 		Provenance: []FieldProvenance{{Field: "title", Source: "shop", SourceID: "SHP-1007", Rule: "source_priority"}},
 	}, {
-		MasterID: "m2", Title: "No price, no time", MemberCount: 1, Sources: []string{"shop"},
+		MasterID: "m2", ProductColumns: NewProductColumns(&Product{Title: "No price, no time"}), MemberCount: 1,
+		Sources: []string{"shop"},
 	}}
 	got := roundTrip(t, masters)
 	// parquet-go reads an empty repeated column back as an empty slice.
 	masters[1].Provenance = []FieldProvenance{}
-	if !reflect.DeepEqual(got, masters) || *got[0].Price != price {
+	if !reflect.DeepEqual(got, masters) || *got[0].Price != price || got[1].Price != nil {
 		t.Errorf("MasterRow round trip =\n%+v\nwant\n%+v", got, masters)
 	}
 
@@ -116,5 +118,35 @@ func TestNewRejectRow(t *testing.T) {
 	got := NewRejectRow(errors.New("boom"), RawRecord{Raw: strings.Repeat("x", MaxRawBytes+10)})
 	if got.Reason != "boom" || len(got.Raw) != MaxRawBytes {
 		t.Errorf("NewRejectRow of a plain error = %+v", got)
+	}
+}
+
+// The rows share their product columns through an embedded struct, so a
+// null optional pointer inside an embedded struct must read back as nil:
+// parquet-go v0.32.0 read it back as a pointer to 0.
+func TestParquetEmbeddedNullPointer(t *testing.T) {
+	type Columns struct {
+		Title string   `parquet:"title"`
+		Price *float64 `parquet:"price,optional"`
+		URL   string   `parquet:"url"`
+	}
+	type outer struct {
+		ID string `parquet:"id"`
+		Columns
+		Count int64 `parquet:"count"`
+	}
+	rows := []outer{
+		{ID: "a", Columns: Columns{Title: "priced", Price: new(2.5)}, Count: 1},
+		{ID: "b", Columns: Columns{Title: "no price"}, Count: 2},
+		{ID: "c", Columns: Columns{Title: "zero price", Price: new(0.0)}, Count: 3},
+	}
+	got := roundTrip(t, rows)
+	if !reflect.DeepEqual(got, rows) {
+		t.Errorf("round trip =\n%+v\nwant\n%+v", got, rows)
+	}
+	for i, r := range got {
+		if (r.Price == nil) != (rows[i].Price == nil) {
+			t.Errorf("row %s: price %v, want %v", r.ID, r.Price, rows[i].Price)
+		}
 	}
 }

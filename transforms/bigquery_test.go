@@ -98,6 +98,10 @@ func TestBigQuerySchemaNamesAreBigQueryTags(t *testing.T) {
 		var out []string
 		for i := range rt.NumField() {
 			f := rt.Field(i)
+			if f.Anonymous { // embedded columns are the row's own, as in Parquet
+				out = append(out, tags(f.Type, prefix)...)
+				continue
+			}
 			name := prefix + f.Tag.Get("bigquery")
 			out = append(out, name)
 			et := f.Type

@@ -12,7 +12,8 @@ import (
 // master's members and fingerprint.
 func TestSummarizeMasters(t *testing.T) {
 	ms := MasterShard{Shard: 3,
-		Masters: []schemas.MasterRow{{MasterID: "m-a", Title: "A"}, {MasterID: "m-b", Title: "B"}},
+		Masters: []schemas.MasterRow{{MasterID: "m-a", ProductColumns: schemas.NewProductColumns(&schemas.Product{Title: "A"})},
+			{MasterID: "m-b", ProductColumns: schemas.NewProductColumns(&schemas.Product{Title: "B"})}},
 		Links: []schemas.LinkRow{{MasterID: "m-b", Source: "legacy", SourceID: "1"},
 			{MasterID: "m-a", Source: "shop", SourceID: "1"}, {MasterID: "m-b", Source: "shop", SourceID: "2"}},
 	}

@@ -255,7 +255,7 @@ func (fn *surviveFn) master(group []*member) schemas.MasterRow {
 				Source: group[w].rec.Source, SourceID: group[w].rec.SourceID, Rule: string(why)})
 		}
 	}
-	row.SetValues(&best)
+	row.ProductColumns = schemas.NewProductColumns(&best)
 	seen := map[string]bool{}
 	for _, m := range group {
 		if !seen[m.rec.Source] {
