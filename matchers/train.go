@@ -55,6 +55,16 @@ type TrainOptions struct {
 	// title scoring lower than a different one), which does not carry over
 	// to catalogues without that evidence.
 	Signs []int
+	// Prior, when set, fine-tunes that model instead of fitting from
+	// zero: the features are standardised with its Mean and Std, the fit
+	// starts from its weights and bias, and the penalty becomes
+	// λ/2·(‖w − Prior.Weights‖² + (bias − Prior.Bias)²), so λ says how
+	// strongly the prior holds against the rows. A few hundred labels from
+	// a new catalogue then adjust a model trained on many, rather than
+	// replace it; the bias is held too, since labels picked near the
+	// threshold are no sample of the catalogue's share of matches. Its
+	// features must be FeatureNames (or, without names, as many).
+	Prior *Model
 }
 
 // ErrTrain is wrapped by Train's errors about its input.
@@ -98,7 +108,7 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 			npos++
 		}
 	}
-	if npos == 0 || npos == n {
+	if (npos == 0 || npos == n) && opts.Prior == nil { // a prior keeps a one-class fit finite
 		bad("need both matches and non-matches, got %d of %d", npos, n)
 	}
 	if len(opts.FeatureNames) != 0 && len(opts.FeatureNames) != d {
@@ -121,6 +131,13 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 	for j, sg := range opts.Signs {
 		if sg < -1 || sg > 1 {
 			bad("sign %d of feature %d is not -1, 0 or +1", sg, j)
+		}
+	}
+	if pr := opts.Prior; pr != nil {
+		if len(pr.Weights) != d || (len(opts.FeatureNames) != 0 && !slices.Equal(pr.Features, opts.FeatureNames)) {
+			bad("prior model has features %v, the rows %d features %v", pr.Features, d, opts.FeatureNames)
+		} else if err := pr.Validate(); err != nil {
+			bad("prior model: %v", err)
 		}
 	}
 	if len(errs) > 0 {
@@ -159,7 +176,13 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 	for j := range std {
 		std[j] = 1
 	}
-	if !opts.NoStandardize {
+	switch pr := opts.Prior; {
+	case pr != nil && len(pr.Mean) == d:
+		copy(mean, pr.Mean)
+		copy(std, pr.Std)
+	case pr != nil:
+		opts.NoStandardize = true // the prior reads raw features
+	case !opts.NoStandardize:
 		for _, x := range X {
 			for j, v := range x {
 				mean[j] += v
@@ -184,8 +207,14 @@ func Train(X [][]float64, y []bool, opts TrainOptions) (*Model, error) {
 	k := d + 1 // beta[0] is the bias
 	t := &irls{X: X, y: y, mean: mean, std: std, w: w, l2: l2,
 		z: make([]float64, k), grad: make([]float64, k), hess: make([]float64, k*k),
-		fixed: make([]bool, k)}
+		fixed: make([]bool, k), center: make([]float64, k)}
 	beta := make([]float64, k)
+	if pr := opts.Prior; pr != nil {
+		copy(t.center[1:], pr.Weights)
+		t.center[0], t.penalizeBias = pr.Bias, true
+		beta[0] = pr.Bias
+		copy(beta[1:], pr.Weights)
+	}
 	iters, converged := 0, false
 	// Sign constraints by an active set, as in Lawson-Hanson NNLS: fit
 	// with the fixed weights held at 0; fix the free ones that broke their
@@ -265,6 +294,18 @@ type irls struct {
 	z          []float64 // scratch row: 1, standardised features
 	grad, hess []float64 // hess is k×k, row-major
 	fixed      []bool    // parameters held at 0 (sign constraints)
+	center     []float64 // where the penalty pulls the parameters: 0, or a prior's
+	// penalizeBias: the bias is pulled to center[0] too (with a prior).
+	penalizeBias bool
+}
+
+// firstPenalized is the first parameter the penalty holds: the bias only
+// with a prior.
+func (t *irls) firstPenalized() int {
+	if t.penalizeBias {
+		return 0
+	}
+	return 1
 }
 
 // newton minimises the objective over the free parameters from beta, in
@@ -327,8 +368,8 @@ func (t *irls) row(i int) []float64 {
 
 func (t *irls) penalty(beta []float64) float64 {
 	s := 0.0
-	for _, b := range beta[1:] {
-		s += b * b
+	for a := t.firstPenalized(); a < len(beta); a++ {
+		s += (beta[a] - t.center[a]) * (beta[a] - t.center[a])
 	}
 	return t.l2 / 2 * s
 }
@@ -382,11 +423,11 @@ func (t *irls) gradHess(beta []float64) float64 {
 			}
 		}
 	}
-	for a := 1; a < k; a++ {
-		t.grad[a] += t.l2 * beta[a]
+	for a := t.firstPenalized(); a < k; a++ {
+		t.grad[a] += t.l2 * (beta[a] - t.center[a])
 		t.hess[a*k+a] += t.l2
 	}
-	t.hess[0] += 1e-12 // the bias is unpenalised; keep the matrix definite when p saturates
+	t.hess[0] += 1e-12 // the bias is unpenalised without a prior; keep the matrix definite when p saturates
 	return f + t.penalty(beta)
 }
 

@@ -366,3 +366,43 @@ func TestTrainRowWeights(t *testing.T) {
 		t.Fatalf("one row weight for %d rows: err %v", len(X), err)
 	}
 }
+
+// TestTrainPrior: a prior holds in proportion to λ. A strong prior keeps
+// its weights and standardisation whatever the rows say; a weak one gives
+// way to them, and a few rows move it only part of the way.
+func TestTrainPrior(t *testing.T) {
+	pX, pY := trSynthetic(20000, []float64{0.2, 2}, 0, 1)
+	prior, err := Train(pX, pY, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, y := trSynthetic(20000, []float64{2, 0.2}, 0, 2) // the new data says the opposite
+	strong, err := Train(X, y, TrainOptions{Prior: prior, L2: 1e4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, w := range strong.Weights {
+		if math.Abs(w-prior.Weights[j]) > 1e-3 || strong.Mean[j] != prior.Mean[j] || strong.Std[j] != prior.Std[j] {
+			t.Errorf("strong prior: weight %d %.4f, mean %.3f std %.3f; prior %.4f, %.3f, %.3f",
+				j, w, strong.Mean[j], strong.Std[j], prior.Weights[j], prior.Mean[j], prior.Std[j])
+		}
+	}
+	weak, err := Train(X, y, TrainOptions{Prior: prior, L2: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := trRawWeights(weak); math.Abs(w[0]-2) > 0.1 || math.Abs(w[1]-0.2) > 0.1 {
+		t.Errorf("weak prior: raw weights %.3f, want the data's [2 0.2]", w)
+	}
+	few, err := Train(X[:200], y[:200], TrainOptions{Prior: prior, L2: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := trRawWeights(few)
+	if pw, _ := trRawWeights(prior); !(w[0] > pw[0]+0.2 && w[0] < 2 && w[1] < pw[1]-0.2 && w[1] > 0.2) {
+		t.Errorf("200 rows, λ 0.05: raw weights %.3f, want between the prior's %.3f and the data's [2 0.2]", w, pw)
+	}
+	if _, err := Train(X, y, TrainOptions{Prior: prior, FeatureNames: []string{"a", "b"}}); !errors.Is(err, ErrTrain) {
+		t.Errorf("prior with other feature names: err %v", err)
+	}
+}
