@@ -5,6 +5,7 @@
 //	linkbeam run      --config FILE --output DIR [--model FILE] [--threshold P] [Beam flags]
 //	linkbeam validate --config FILE [run's flags, Beam flags]
 //	linkbeam train    --config FILE --pairs FILE --out model.json
+//	linkbeam label    --config FILE --labels FILE --out model.json [--model FILE] [--rounds N] [--per-round N]
 //	linkbeam evaluate --output DIR --truth FILE [--config FILE --report report.html]
 //	linkbeam explain  --config FILE --output DIR --record SOURCE:ID [--model FILE]
 //	linkbeam explain  --config FILE --output DIR --pair SOURCE:ID SOURCE:ID [--model FILE]
@@ -31,6 +32,7 @@ var commands = []command{
 	{"run", "run the entity-resolution job", runCmd},
 	{"validate", "check a job config and report every problem", validateCmd},
 	{"train", "train a match model on labelled pairs", trainCmd},
+	{"label", "answer questions about pairs; fine-tunes the model to your catalogue", labelCmd},
 	{"evaluate", "score a run's clusters against ground truth", evaluateCmd},
 	{"explain", "show why a record is in its master, or which stage decided a pair", explainCmd},
 	{"generate", "write a synthetic product catalogue with ground truth", generateCmd},

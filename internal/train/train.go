@@ -37,6 +37,25 @@ type LabelledPair struct {
 //
 // label is 1/0 or true/false.
 func ReadPairsCSV(r io.Reader, records map[string]schemas.Product, left, right string) ([]LabelledPair, error) {
+	labels, err := ReadLabels(r, left, right)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LabelledPair, len(labels))
+	for i, l := range labels {
+		a, okA := records[l.A]
+		b, okB := records[l.B]
+		if !okA || !okB {
+			return nil, fmt.Errorf("pairs: line %d: record %s or %s not found in the sources", l.Line, l.A, l.B)
+		}
+		out[i] = LabelledPair{A: a, B: b, Match: l.Match}
+	}
+	return out, nil
+}
+
+// ReadLabels reads labelled pairs of record keys in ReadPairsCSV's
+// layouts.
+func ReadLabels(r io.Reader, left, right string) ([]Label, error) {
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
 	if err != nil {
@@ -59,7 +78,7 @@ func ReadPairsCSV(r io.Reader, records map[string]schemas.Product, left, right s
 	default:
 		return nil, fmt.Errorf("pairs: header %q: want left_source,left_id,right_source,right_id,label or ltable_id,rtable_id,label", header)
 	}
-	var out []LabelledPair
+	var out []Label
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -72,16 +91,11 @@ func ReadPairsCSV(r io.Reader, records map[string]schemas.Product, left, right s
 		if lay.ls >= 0 {
 			ls, rs = rec[lay.ls], rec[lay.rs]
 		}
-		a, okA := records[schemas.RecordKey(ls, rec[lay.li])]
-		b, okB := records[schemas.RecordKey(rs, rec[lay.ri])]
-		if !okA || !okB {
-			return nil, fmt.Errorf("pairs: line %d: record %s:%s or %s:%s not found in the sources", line, ls, rec[lay.li], rs, rec[lay.ri])
-		}
 		match, err := parseLabel(rec[col["label"]])
 		if err != nil {
 			return nil, fmt.Errorf("pairs: line %d: %w", line, err)
 		}
-		out = append(out, LabelledPair{A: a, B: b, Match: match})
+		out = append(out, Label{A: schemas.RecordKey(ls, rec[lay.li]), B: schemas.RecordKey(rs, rec[lay.ri]), Match: match, Line: line})
 	}
 }
 
