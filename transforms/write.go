@@ -11,6 +11,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -52,7 +53,7 @@ func WriteRejects(s beam.Scope, dir, compression string, rejects beam.PCollectio
 }
 
 func keyReject(r schemas.RejectRow) (int, schemas.RejectRow) {
-	return shardOf(r.Source+"\x00"+r.Position+"\x00"+r.Raw, rejectShards), r
+	return bulk.ShardOf(r.Source+"\x00"+r.Position+"\x00"+r.Raw, rejectShards), r
 }
 
 type writeMastersFn struct {
