@@ -151,7 +151,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			hashes[sh] = hashes[sh][:0]
 		}
 		for _, k := range keys {
-			h := bulk.KeyHash(k) &^ 1
+			h := matchers.FNV1a(k) &^ 1
 			if matchers.DropsOversized(k) {
 				h |= 1 // Score sees only hashes: the low bit says drop when oversized
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -59,7 +60,7 @@ func (u unchangedSet) has(p *schemas.Product) bool {
 	return ok
 }
 
-func versionHash(key, fingerprint string) uint64 { return bulk.KeyHash(key + "\x00" + fingerprint) }
+func versionHash(key, fingerprint string) uint64 { return matchers.FNV1a(key + "\x00" + fingerprint) }
 
 // appendKeptEdges appends the previous edges whose two records are both
 // unchanged candidates of the shard, with their previous probability.

@@ -19,26 +19,17 @@ import (
 	"fmt"
 
 	"github.com/linkbeam/linkbeam/internal/spill"
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 // BatchBytes bounds one batch.
 const BatchBytes = 4 << 20
 
-// ShardOf maps a key to one of n shards with FNV-1a, which is stable across
-// processes and runs (unlike maphash), so outputs are reproducible.
+// ShardOf maps a key to one of n shards with FNV-1a (matchers.FNV1a),
+// which is stable across processes and runs, so outputs are reproducible.
 func ShardOf(key string, n int) int {
-	return int(KeyHash(key) % uint64(n))
-}
-
-// KeyHash is the 64-bit FNV-1a hash of key.
-func KeyHash(key string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	return h
+	return int(matchers.FNV1a(key) % uint64(n))
 }
 
 // Buffers accumulates per-shard byte batches inside a bundle. Its zero
