@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -121,17 +122,9 @@ func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches f
 		rows = append(rows, schemas.EdgeRow{A: k[0], B: k[1], MatchProbability: p})
 	}
 	slices.SortFunc(rows, func(x, y schemas.EdgeRow) int {
-		if c := strings.Compare(x.A, y.A); c != 0 {
-			return c
-		}
-		return strings.Compare(x.B, y.B)
+		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B))
 	})
-	path := fn.Dir + "/" + EdgesDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+EdgesDir, shard, rows, fn.Compression, emit)
 }
 
 type writeScoringFn struct {

@@ -190,12 +190,7 @@ func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref s
 	for i := range products {
 		rows[i] = schemas.NewProductRow(&products[i])
 	}
-	path := fn.Dir + "/" + ProcessedDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+ProcessedDir, shard, rows, fn.Compression, emit)
 }
 
 // writeCuratedFn writes the masters of one MasterShard to

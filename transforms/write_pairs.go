@@ -1,9 +1,11 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -42,25 +44,11 @@ func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, ref spill
 	if err := bulk.ForEachEdge(batch, func(e *bulk.Edge) { rows = append(rows, pairRow(*e)) }); err != nil {
 		return fmt.Errorf("write pairs: %w", err)
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
-		if a.LeftSource != b.LeftSource {
-			return a.LeftSource < b.LeftSource
-		}
-		if a.LeftID != b.LeftID {
-			return a.LeftID < b.LeftID
-		}
-		if a.RightSource != b.RightSource {
-			return a.RightSource < b.RightSource
-		}
-		return a.RightID < b.RightID
+	slices.SortFunc(rows, func(a, b schemas.PairRow) int {
+		return cmp.Or(strings.Compare(a.LeftSource, b.LeftSource), strings.Compare(a.LeftID, b.LeftID),
+			strings.Compare(a.RightSource, b.RightSource), strings.Compare(a.RightID, b.RightID))
 	})
-	path := fn.Dir + "/" + PairsDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+PairsDir, shard, rows, fn.Compression, emit)
 }
 
 func pairRow(e bulk.Edge) schemas.PairRow {
