@@ -102,12 +102,7 @@ schemas:
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int64{}
-	for _, c := range res.Metrics().AllMetrics().Counters() {
-		if c.Key.Namespace == Namespace {
-			got[c.Key.Name] += c.Committed
-		}
-	}
+	got := linkbeamCounters(res)
 	want := map[string]int64{
 		SourceCounter(MetricRead, "shop"): 5, SourceCounter(MetricAccepted, "shop"): 1, SourceCounter(MetricRejected, "shop"): 4,
 		SourceCounter(MetricRead, "feed"): 1, SourceCounter(MetricAccepted, "feed"): 1, SourceCounter(MetricRejected, "feed"): 0,

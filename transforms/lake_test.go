@@ -80,17 +80,14 @@ func TestLakePlan(t *testing.T) {
 	}
 }
 
+// writeFiles writes each file named under dir, its name as its content.
 func writeFiles(t *testing.T, dir string, rels ...string) {
 	t.Helper()
+	files := map[string]string{}
 	for _, rel := range rels {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		files[rel] = rel
 	}
+	writeTestFiles(t, dir, files)
 }
 
 func listFiles(t *testing.T, dir string) []string {
@@ -198,7 +195,6 @@ func TestCommitRemoteLakePlan(t *testing.T) {
 // under the shard's number; curated/ each shard's masters by category and
 // links/ its links, all exactly as given.
 func TestWriteLakeWritesEveryRow(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	store := spill.Store{Dir: filepath.Join(dir, spill.DirName)}
 	const runDate = "2026-11-25"
@@ -219,17 +215,11 @@ func TestWriteLakeWritesEveryRow(t *testing.T) {
 			{Source: "shop", SourceID: "1", Title: "Sony", Price: 329.99, HasPrice: true, Currency: "USD"}},
 		5: {{Source: "shop", SourceID: "3", Title: "LG OLED55C3", Category: "TV/Video"}},
 	}
-	var refs []shardRef
+	batches := map[int][]byte{}
 	for sh, products := range survivors {
-		var batch []byte
 		for i := range products {
-			batch = schemas.AppendProduct(batch, &products[i])
+			batches[sh] = schemas.AppendProduct(batches[sh], &products[i])
 		}
-		ref, err := store.Put(ctx, spillSurvivors, sh, batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, shardRef{Shard: sh, Ref: ref})
 	}
 	masters := testMasterShards()
 	curated := map[string][]schemas.CuratedMasterRow{} // path → rows
@@ -254,7 +244,7 @@ func TestWriteLakeWritesEveryRow(t *testing.T) {
 
 	p, s := beam.NewPipelineWithRoot()
 	written := WriteLake(s, LakeOptions{Dir: dir, Compression: "snappy", RunDate: runDate},
-		beam.CreateList(s, records), beam.ParDo(s, shardRefKV, beam.CreateList(s, refs)), beam.CreateList(s, masters))
+		beam.CreateList(s, records), spillShards(t, s, store, spillSurvivors, batches), beam.CreateList(s, masters))
 	passert.Equals(s, written, beam.CreateList(s, wantPaths))
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)

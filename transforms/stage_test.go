@@ -39,6 +39,18 @@ func masterNames(keys ...string) map[string]string {
 	return names
 }
 
+// linkbeamCounters returns the committed counters of Namespace a run
+// reported, by name, summed over the steps that report each.
+func linkbeamCounters(res beam.PipelineResult) map[string]int64 {
+	got := map[string]int64{}
+	for _, c := range res.Metrics().AllMetrics().Counters() {
+		if c.Key.Namespace == Namespace {
+			got[c.Key.Name] += c.Committed
+		}
+	}
+	return got
+}
+
 // shardRef is a spilled batch of one shard, as a test creates it.
 type shardRef struct {
 	Shard int
@@ -46,6 +58,22 @@ type shardRef struct {
 }
 
 func shardRefKV(r shardRef) (int, spill.Ref) { return r.Shard, r.Ref }
+
+// spillShards spills each shard's batch to store under stage, as a
+// packing stage does, and returns the PCollection<KV<int,spill.Ref>> of
+// their references.
+func spillShards(t *testing.T, s beam.Scope, store spill.Store, stage string, batches map[int][]byte) beam.PCollection {
+	t.Helper()
+	var refs []shardRef
+	for sh, b := range batches {
+		ref, err := store.Put(context.Background(), stage, sh, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, shardRef{Shard: sh, Ref: ref})
+	}
+	return beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
+}
 
 // masterSummaries emits each master of a shard as "first record key:
 // title, price, member count, sources" and each link as "record → first
@@ -142,12 +170,7 @@ func TestDedupeKeepsNewestVersionPerKey(t *testing.T) {
 		if err != nil {
 			t.Fatalf("order %v: %v", order, err)
 		}
-		got := map[string]int64{}
-		for _, c := range res.Metrics().AllMetrics().Counters() {
-			if c.Key.Namespace == Namespace {
-				got[c.Key.Name] = c.Committed
-			}
-		}
+		got := linkbeamCounters(res)
 		if got[SourceCounter(MetricSuperseded, "shop")] != 2 || got[SourceCounter(MetricSuperseded, "feed")] != 1 {
 			t.Errorf("order %v: superseded counters %v, want shop 2 and feed 1", order, got)
 		}
@@ -215,12 +238,7 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int64{}
-	for _, c := range res.Metrics().AllMetrics().Counters() {
-		if c.Key.Namespace == Namespace {
-			got[c.Key.Name] += c.Committed
-		}
-	}
+	got := linkbeamCounters(res)
 	// The Sony pair is counted in every block it shares and scored once;
 	// the Samsungs share no key.
 	if got[MetricCandidatePairs] < 1 || got[MetricScoredPairs] != 1 || got[MetricMatchedPairs] != 1 {
@@ -233,7 +251,6 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 // comes from the member the survivorship rules pick, here the most recent
 // one that has a value.
 func TestSurviveBuildsGoldenRecords(t *testing.T) {
-	ctx := context.Background()
 	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
 	products := []schemas.Product{
 		{Source: "a", SourceID: "1", Title: "Old title", Price: 5, HasPrice: true, Currency: "USD", UpdatedAt: 10},
@@ -246,17 +263,9 @@ func TestSurviveBuildsGoldenRecords(t *testing.T) {
 		sh := bulk.ShardOf(key, shards)
 		batches[sh] = bulk.AppendAssignment(batches[sh], key, bulk.Assignment{MasterID: MasterID("a:1"), P: 0.9})
 	}
-	var refs []shardRef
-	for sh, b := range batches {
-		ref, err := store.Put(ctx, spillAssignments, sh, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, shardRef{Shard: sh, Ref: ref})
-	}
 	p, s := beam.NewPipelineWithRoot()
 	survivors := Dedupe(s, store, beam.CreateList(s, products), shards)
-	assignments := beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
+	assignments := spillShards(t, s, store, spillAssignments, batches)
 	masters := Survive(s, SurviveOptions{Survivorship: schemas.SurvivorshipConfig{Default: []string{"most_recent"}},
 		Priorities: map[string]int{}, Shards: shards, Spill: store}, survivors, assignments)
 	passert.Equals(s, beam.ParDo(s, masterSummaries, masters),

@@ -2,7 +2,6 @@ package transforms
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"slices"
@@ -134,7 +133,6 @@ func TestWriteRejectsWritesEveryRow(t *testing.T) {
 // shard's number, each pair with its smaller record key on the left,
 // sorted.
 func TestWritePairsWritesEachShard(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	store := spill.Store{Dir: filepath.Join(dir, spill.DirName)}
 	shards := map[int][]bulk.Edge{
@@ -147,20 +145,14 @@ func TestWritePairsWritesEachShard(t *testing.T) {
 			{LeftSource: "feed", LeftID: "A1", RightSource: "shop", RightID: "2", MatchProbability: 0.4}},
 		2: {{LeftSource: "legacy", LeftID: "x:1", RightSource: "shop", RightID: "9", MatchProbability: 0.5}},
 	}
-	var refs []shardRef
+	batches := map[int][]byte{}
 	for sh, edges := range shards {
-		var batch []byte
 		for i := range edges {
-			batch = bulk.AppendEdge(batch, &edges[i])
+			batches[sh] = bulk.AppendEdge(batches[sh], &edges[i])
 		}
-		ref, err := store.Put(ctx, spillPairs, sh, batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, shardRef{Shard: sh, Ref: ref})
 	}
 	p, s := beam.NewPipelineWithRoot()
-	written := WritePairs(s, dir, "none", beam.ParDo(s, shardRefKV, beam.CreateList(s, refs)))
+	written := WritePairs(s, dir, "none", spillShards(t, s, store, spillPairs, batches))
 	passert.Equals(s, written, dir+"/pairs/part-00001.parquet", dir+"/pairs/part-00002.parquet")
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
