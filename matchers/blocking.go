@@ -406,7 +406,7 @@ func (r TitleLSHRule) Keys(p *Prepared, dst []string) []string {
 	hs := hstack[:0]
 	for _, t := range p.TitleTokens {
 		if !r.Words || isTitleWord(p.Brand, t) {
-			hs = append(hs, bkFNV1a(t))
+			hs = append(hs, FNV1a(t))
 		}
 	}
 	if len(hs) == 0 {
@@ -425,7 +425,7 @@ func (r TitleLSHRule) Keys(p *Prepared, dst []string) []string {
 	key = append(key, ':')
 	plen := len(key)
 	for band := 0; band < bands; band++ {
-		sig := uint64(bkFNVOffset)
+		sig := uint64(fnvOffset)
 		for row := 0; row < rows; row++ {
 			salt := bkSplitMix(r.Seed, uint64(band*rows+row))
 			m := ^uint64(0)
@@ -472,16 +472,20 @@ func appendHex16(b []byte, v uint64) []byte {
 }
 
 const (
-	bkFNVOffset = 14695981039346656037
-	bkFNVPrime  = 1099511628211
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
 )
 
-// bkFNV1a is 64-bit FNV-1a: stable across processes, unlike maphash.
-func bkFNV1a(s string) uint64 {
-	h := uint64(bkFNVOffset)
+// FNV1a is the 64-bit FNV-1a hash of s. It is stable across processes
+// and runs, unlike maphash, so everything hashed with it is reproducible:
+// token sets, MinHash signatures, block key hashes and the shard of a
+// record (internal/bulk.ShardOf). The loop is written out because
+// hash/fnv allocates a hasher per call; it is small enough to inline.
+func FNV1a(s string) uint64 {
+	h := uint64(fnvOffset)
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
-		h *= bkFNVPrime
+		h *= fnvPrime
 	}
 	return h
 }

@@ -119,7 +119,7 @@ func containment(na, nb, inter int) float64 {
 func tokenSet(toks []string) []uint64 {
 	set := make([]uint64, len(toks))
 	for i, t := range toks {
-		set[i] = hashToken(t)
+		set[i] = FNV1a(t)
 	}
 	return sortedSet(set)
 }

@@ -154,7 +154,7 @@ func (p *Prepared) index() {
 	p.numericSet = nil
 	for i, t := range p.TitleTokens {
 		if numericToken(t, p.Models) && !modelAffixAt(p.TitleTokens, i, p.Models) {
-			p.numericSet = append(p.numericSet, hashToken(t))
+			p.numericSet = append(p.numericSet, FNV1a(t))
 		}
 	}
 	p.numericSet = sortedSet(p.numericSet)
@@ -219,15 +219,6 @@ func insideModel(tok string, models []string) bool {
 		}
 	}
 	return false
-}
-
-func hashToken(t string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(t); i++ {
-		h ^= uint64(t[i])
-		h *= 1099511628211
-	}
-	return h
 }
 
 func sortedSet(s []uint64) []uint64 {

@@ -97,7 +97,7 @@ func (d *IDF) Vector(tokens []string) SparseVector {
 	}
 	v := make(SparseVector, len(tokens))
 	for i, t := range tokens {
-		v[i] = Weight{Term: hashToken(t), Value: d.Weight(t)}
+		v[i] = Weight{Term: FNV1a(t), Value: d.Weight(t)}
 	}
 	slices.SortFunc(v, func(a, b Weight) int { return cmp.Compare(a.Term, b.Term) })
 	n := 0

@@ -81,7 +81,7 @@ func TestIDFVectorCosine(t *testing.T) {
 		idf.Add(d)
 	}
 	v := idf.Vector([]string{"tv", "sony", "tv"})
-	sony, tv := hashToken("sony"), hashToken("tv")
+	sony, tv := FNV1a("sony"), FNV1a("tv")
 	if len(v) != 2 || v[0].Term >= v[1].Term {
 		t.Fatalf("Vector = %v, want two terms sorted by hash", v)
 	}

@@ -37,6 +37,26 @@ type Summary struct {
 	Wall    time.Duration
 }
 
+// sourceCounters are the count each per-source counter's stage adds to.
+var sourceCounters = map[string]func(*SourceCounts) *int64{
+	transforms.MetricRead:       func(c *SourceCounts) *int64 { return &c.Read },
+	transforms.MetricAccepted:   func(c *SourceCounts) *int64 { return &c.Accepted },
+	transforms.MetricRejected:   func(c *SourceCounts) *int64 { return &c.Rejected },
+	transforms.MetricSuperseded: func(c *SourceCounts) *int64 { return &c.Superseded },
+	transforms.MetricLinked:     func(c *SourceCounts) *int64 { return &c.Linked },
+	transforms.MetricReused:     func(c *SourceCounts) *int64 { return &c.Reused },
+}
+
+// jobCounters are the count each job-wide counter adds to.
+var jobCounters = map[string]func(*Summary) *int64{
+	transforms.MetricCandidatePairs: func(s *Summary) *int64 { return &s.CandidatePairs },
+	transforms.MetricScoredPairs:    func(s *Summary) *int64 { return &s.ScoredPairs },
+	transforms.MetricReusedPairs:    func(s *Summary) *int64 { return &s.ReusedPairs },
+	transforms.MetricMatchedPairs:   func(s *Summary) *int64 { return &s.MatchedPairs },
+	transforms.MetricMasters:        func(s *Summary) *int64 { return &s.Masters },
+	transforms.MetricMultiClusters:  func(s *Summary) *int64 { return &s.MultiMasters },
+}
+
 // Summarize reads a finished run's metrics.
 func Summarize(res metrics.QueryResults) Summary {
 	sum := Summary{Sources: map[string]SourceCounts{}}
@@ -48,19 +68,8 @@ func Summarize(res metrics.QueryResults) Summary {
 		stage, source, perSource := strings.Cut(c.Name(), "/")
 		if perSource {
 			sc := sum.Sources[source]
-			switch stage {
-			case transforms.MetricRead:
-				sc.Read += v
-			case transforms.MetricAccepted:
-				sc.Accepted += v
-			case transforms.MetricRejected:
-				sc.Rejected += v
-			case transforms.MetricSuperseded:
-				sc.Superseded += v
-			case transforms.MetricLinked:
-				sc.Linked += v
-			case transforms.MetricReused:
-				sc.Reused += v
+			if count, ok := sourceCounters[stage]; ok {
+				*count(&sc) += v
 			}
 			sum.Sources[source] = sc
 			continue
@@ -72,19 +81,8 @@ func Summarize(res metrics.QueryResults) Summary {
 			sum.Changes[kind] += v
 			continue
 		}
-		switch c.Name() {
-		case transforms.MetricCandidatePairs:
-			sum.CandidatePairs += v
-		case transforms.MetricScoredPairs:
-			sum.ScoredPairs += v
-		case transforms.MetricReusedPairs:
-			sum.ReusedPairs += v
-		case transforms.MetricMatchedPairs:
-			sum.MatchedPairs += v
-		case transforms.MetricMasters:
-			sum.Masters += v
-		case transforms.MetricMultiClusters:
-			sum.MultiMasters += v
+		if count, ok := jobCounters[c.Name()]; ok {
+			*count(&sum) += v
 		}
 	}
 	for _, d := range res.Distributions() {
@@ -130,11 +128,9 @@ func (s Summary) Write(w io.Writer) {
 	for _, name := range s.SourceNames() {
 		c := s.Sources[name]
 		fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", name, c.Read, c.Accepted, c.Rejected, c.Superseded, c.Linked)
-		total.Read += c.Read
-		total.Accepted += c.Accepted
-		total.Rejected += c.Rejected
-		total.Superseded += c.Superseded
-		total.Linked += c.Linked
+		for _, count := range sourceCounters {
+			*count(&total) += *count(&c)
+		}
 	}
 	fmt.Fprintf(w, "%-16s %10d %10d %10d %10d %10d\n", "total", total.Read, total.Accepted, total.Rejected, total.Superseded, total.Linked)
 	var reused []string

@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 // benchCandidateBatches packs n candidates of generated products into
-// batches of about batchBytes, as Block emits them, with the IDF of their
+// batches of about bulk.BatchBytes, as Block emits them, with the IDF of their
 // titles. Each candidate has 12 block hashes drawn from n/4 blocks, so
 // blocks hold a few dozen members.
 func benchCandidateBatches(n int) ([][]byte, *matchers.IDF) {
@@ -30,14 +31,14 @@ func benchCandidateBatches(n int) ([][]byte, *matchers.IDF) {
 				r.IntN(90), r.IntN(10000), colours[r.IntN(len(colours))], 20+r.IntN(60)),
 			Price: float64(r.IntN(200000)) / 100, HasPrice: true, Currency: "EUR",
 		}
-		c := candidate{Key: p.Key(), Prep: MatchView(&p, nil)}
+		c := bulk.Candidate{Key: p.Key(), Prep: MatchView(&p, nil)}
 		idf.Add(c.Prep.TitleTokens)
 		c.Blocks = make([]uint64, 12)
 		for k := range c.Blocks {
 			c.Blocks[k] = uint64(r.IntN(n/4 + 1))
 		}
-		batch = appendCandidate(batch, &c)
-		if len(batch) >= batchBytes {
+		batch = bulk.AppendCandidate(batch, &c)
+		if len(batch) >= bulk.BatchBytes {
 			batches, batch = append(batches, batch), nil
 		}
 	}
@@ -75,7 +76,7 @@ func BenchmarkSortInPlace(b *testing.B) {
 			xs[i] = member{masterID: keys[i], key: keys[i]}
 		}
 		b.StartTimer()
-		sortInPlace(xs, func(a, b *member) int { return strings.Compare(a.masterID, b.masterID) })
+		bulk.SortInPlace(xs, func(a, b *member) int { return strings.Compare(a.masterID, b.masterID) })
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/member")
 }

@@ -8,13 +8,14 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, []byte, func(int, []byte), error](&blockFn{})
+	register.DoFn4x1[context.Context, int, spill.Ref, func(int, spill.Ref), error](&blockFn{})
 }
 
 // Block computes each surviving record's matching view and blocking keys,
@@ -29,9 +30,9 @@ func init() {
 // busy-polls a stage with side inputs for as long as its bundle runs (see
 // BENCHMARKS.md), and scoring is the longest bundle of the job.
 //
-// It takes the PCollection<KV<int,[]byte>> of survivor batch references
-// from Dedupe and returns a PCollection<KV<int,[]byte>> of block shard →
-// spill reference to a tagged batch (batchCandidates or batchIDF).
+// It takes the PCollection<KV<int,spill.Ref>> of survivor batches from
+// Dedupe and returns a PCollection<KV<int,spill.Ref>> of block shard →
+// tagged batch (bulk.KindCandidates or bulk.KindIDF).
 //
 // previous, when set, is a previous output whose decisions Score keeps
 // (ScoreOptions.Previous): candidates whose record is unchanged since its
@@ -40,12 +41,6 @@ func Block(s beam.Scope, cfg *schemas.Config, store spill.Store, survivors beam.
 	s = s.Scope("linkbeam.Block")
 	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous, Spill: store}, survivors)
 }
-
-// The first byte of each batch Block emits says what it holds.
-const (
-	batchCandidates byte = 'c' // packed candidates (appendCandidate)
-	batchIDF        byte = 'i' // one partial IDF table (matchers.IDF.MarshalBinary)
-)
 
 type blockFn struct {
 	Blocking schemas.BlockingConfig
@@ -57,7 +52,7 @@ type blockFn struct {
 	rules     []matchers.BlockingRule
 	brands    *matchers.BrandIndex
 	unchanged unchangedSet
-	buf       shardBuffers
+	buf       bulk.Buffers
 }
 
 func (fn *blockFn) Setup(ctx context.Context) error {
@@ -89,12 +84,12 @@ func BlockingRules(cfg schemas.BlockingConfig) ([]matchers.BlockingRule, error) 
 	return rules, nil
 }
 
-func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit func(int, []byte)) error {
+func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emit func(int, spill.Ref)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
 	}
-	products, err := decodeProducts(batch, nil)
+	products, err := bulk.DecodeProducts(batch, nil)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
 	}
@@ -103,34 +98,34 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit f
 	// output is emitted in order.
 	const chunk = 2048
 	parts := make([]blockedChunk, (len(products)+chunk-1)/chunk)
-	parallel(len(parts), func(c int) {
+	bulk.Parallel(len(parts), func(c int) {
 		parts[c] = fn.block(products[c*chunk : min(len(products), (c+1)*chunk)])
 	})
-	out := spiller{ctx: ctx, store: fn.Spill, stage: spillCandidates, emit: emit}
+	out := bulk.NewSpiller(ctx, fn.Spill, spillCandidates, emit)
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	for _, part := range parts {
 		idf.Merge(part.idf)
 		for sh, packed := range part.byShard {
 			if len(packed) > 0 {
-				fn.buf.add(sh, func(b []byte) []byte {
+				fn.buf.Add(sh, func(b []byte) []byte {
 					if len(b) == 0 {
-						b = append(b, batchCandidates)
+						b = bulk.KindCandidates.Tag(b)
 					}
 					return append(b, packed...)
-				}, out.put)
+				}, out.Put)
 			}
 		}
 	}
-	fn.buf.flush(out.put)
+	fn.buf.Flush(out.Put)
 	b, err := idf.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	tagged := append([]byte{batchIDF}, b...)
+	tagged := append(bulk.KindIDF.Tag(nil), b...)
 	for sh := range fn.Shards {
-		out.put(sh, tagged)
+		out.Put(sh, tagged)
 	}
-	return out.err
+	return out.Err()
 }
 
 // blockedChunk is the output of blocking a run of records: the packed
@@ -146,7 +141,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
 		p := &products[i]
-		c := candidate{Key: p.Key(), Prep: MatchView(p, fn.brands), Unchanged: fn.unchanged.has(p)}
+		c := bulk.Candidate{Key: p.Key(), Prep: MatchView(p, fn.brands), Unchanged: fn.unchanged.has(p)}
 		out.idf.Add(c.Prep.TitleTokens)
 		keys = keys[:0]
 		for _, r := range fn.rules {
@@ -156,7 +151,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			hashes[sh] = hashes[sh][:0]
 		}
 		for _, k := range keys {
-			h := keyHash(k) &^ 1
+			h := matchers.FNV1a(k) &^ 1
 			if matchers.DropsOversized(k) {
 				h |= 1 // Score sees only hashes: the low bit says drop when oversized
 			}
@@ -169,7 +164,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			}
 			slices.Sort(hs)
 			c.Blocks = slices.Compact(hs)
-			out.byShard[sh] = appendCandidate(out.byShard[sh], &c)
+			out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &c)
 		}
 	}
 	return out

@@ -12,12 +12,13 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(int, []byte), error](&clusterFn{})
+	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(int, spill.Ref), error](&clusterFn{})
 	register.Function1x2(keyZero)
 }
 
@@ -40,12 +41,12 @@ type ClusterOptions struct {
 // cluster by duplicate kind (DuplicatesNamespace), from the identifiers
 // the edges carry.
 //
-// It takes the PCollection<[]byte> of references to packed edges from
-// Score and returns a PCollection<KV<int,[]byte>>: references to the
-// packed assignment of every record of a
-// multi-record cluster to its master id, with its match probability, keyed
-// by the record's dedupe shard (as Dedupe's survivors are, for Survive's
-// join). Records not in it are masters of their own.
+// It takes the PCollection<spill.Ref> of edge batches from Score and
+// returns a PCollection<KV<int,spill.Ref>>: batches of the assignment
+// (bulk.Assignment) of every record of a multi-record cluster to its
+// master id, with its match probability, keyed by the record's dedupe
+// shard (as Dedupe's survivors are, for Survive's join). Records not in
+// it are masters of their own.
 func Cluster(s beam.Scope, opts ClusterOptions, edges beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Cluster")
 	keyed := beam.ParDo(s, keyZero, edges)
@@ -53,7 +54,7 @@ func Cluster(s beam.Scope, opts ClusterOptions, edges beam.PCollection) beam.PCo
 }
 
 // keyZero puts every element on one key.
-func keyZero(b []byte) (int, []byte) { return 0, b }
+func keyZero(ref spill.Ref) (int, spill.Ref) { return 0, ref }
 
 type clusterFn struct {
 	Options ClusterOptions
@@ -68,24 +69,24 @@ type identifiers struct {
 	models []string
 }
 
-func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]byte) bool, emit func(int, []byte)) error {
+func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
 	var g edgeGraph
-	if err := readBatches(ctx, batches, func(batch []byte) error { return forEachEdge(batch, g.add) }); err != nil {
+	if err := bulk.Read(ctx, batches, func(batch []byte) error { return bulk.ForEachEdge(batch, g.add) }); err != nil {
 		return fmt.Errorf("cluster: %w", err)
 	}
 	g.sortNodes()
 	members := assign(&g, fn.Options)
 	shards := make(map[int][]byte)
 	for _, m := range members {
-		sh := shardOf(m.key, fn.Options.Shards)
-		shards[sh] = appendAssignment(shards[sh], m.key, m.assignment)
+		sh := bulk.ShardOf(m.key, fn.Options.Shards)
+		shards[sh] = bulk.AppendAssignment(shards[sh], m.key, m.Assignment)
 	}
-	out := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillAssignments, emit: emit}
+	out := bulk.NewSpiller(ctx, fn.Options.Spill, spillAssignments, emit)
 	for sh, b := range shards {
-		out.put(sh, b)
+		out.Put(sh, b)
 	}
-	if out.err != nil {
-		return out.err
+	if err := out.Err(); err != nil {
+		return err
 	}
 	if fn.duplicates == nil {
 		fn.duplicates = duplicateCounters{}
@@ -110,7 +111,7 @@ func (fn *clusterFn) ProcessElement(ctx context.Context, _ int, batches func(*[]
 type clusterMember struct {
 	node int32
 	key  string
-	assignment
+	bulk.Assignment
 }
 
 // edgeGraph holds the edges over node ids, one node per record key.
@@ -137,7 +138,7 @@ func (g *edgeGraph) node(key, gtin string, models []string) int32 {
 	return n
 }
 
-func (g *edgeGraph) add(e *edge) {
+func (g *edgeGraph) add(e *bulk.Edge) {
 	a, b := g.node(e.A, e.GA, e.MA), g.node(e.B, e.GB, e.MB)
 	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P})
 }
@@ -223,7 +224,7 @@ func assign(g *edgeGraph, opts ClusterOptions) []clusterMember {
 		if k == 0 || rep[i] != rep[multi[k-1]] {
 			id = MasterID(keys[first[rep[i]]])
 		}
-		out[k] = clusterMember{i, keys[i], assignment{MasterID: id, P: prob[i]}}
+		out[k] = clusterMember{i, keys[i], bulk.Assignment{MasterID: id, P: prob[i]}}
 	}
 	return out
 }
@@ -233,4 +234,12 @@ func assign(g *edgeGraph, opts ClusterOptions) []clusterMember {
 func MasterID(firstKey string) string {
 	h := sha256.Sum256([]byte(firstKey))
 	return "m-" + hex.EncodeToString(h[:10])
+}
+
+// sourceOf returns the source part of a record key.
+func sourceOf(key string) string {
+	if i := strings.IndexByte(key, ':'); i >= 0 {
+		return key[:i]
+	}
+	panic(fmt.Sprintf("record key %q has no source", key))
 }

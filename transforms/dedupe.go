@@ -9,12 +9,13 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(int, []byte), error](&dedupeFn{})
+	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(int, spill.Ref), error](&dedupeFn{})
 }
 
 // Dedupe collapses the records of each source that share a source id to
@@ -23,11 +24,11 @@ func init() {
 //
 // Products cross the shuffle packed and spilled to store. It takes a
 // PCollection<schemas.Product> and returns a
-// PCollection<KV<int,[]byte>>: a spill reference to one packed batch of
-// surviving products (schemas.AppendProduct) per record shard, sorted by record key, keyed by
-// the shard (shardOf(record key, shards)) so that Survive can join it with
-// the assignments of the same shard. Superseded versions are counted per
-// source.
+// PCollection<KV<int,spill.Ref>>: a reference to one packed batch of
+// surviving products (schemas.AppendProduct) per record shard, sorted by
+// record key, keyed by the shard (bulk.ShardOf(record key, shards)) so
+// that Survive can join it with the assignments of the same shard.
+// Superseded versions are counted per source.
 func Dedupe(s beam.Scope, store spill.Store, products beam.PCollection, shards int) beam.PCollection {
 	s = s.Scope("linkbeam.Dedupe")
 	packed := beam.ParDo(s, &packProductsFn{Shards: shards, Spill: store}, products)
@@ -40,11 +41,11 @@ type dedupeFn struct {
 	superseded sourceCounters
 }
 
-func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(int, []byte)) error {
+func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
 	fn.superseded.stage = MetricSuperseded
 	var all []schemas.Product
-	err := readBatches(ctx, batches, func(batch []byte) (err error) {
-		all, err = decodeProducts(batch, all)
+	err := bulk.Read(ctx, batches, func(batch []byte) (err error) {
+		all, err = bulk.DecodeProducts(batch, all)
 		return err
 	})
 	if err != nil {
@@ -75,9 +76,9 @@ func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(
 	if len(out) == 0 {
 		return nil
 	}
-	survivors := spiller{ctx: ctx, store: fn.Spill, stage: spillSurvivors, emit: emit}
-	survivors.put(shard, out)
-	return survivors.err
+	survivors := bulk.NewSpiller(ctx, fn.Spill, spillSurvivors, emit)
+	survivors.Put(shard, out)
+	return survivors.Err()
 }
 
 // newer reports whether a supersedes b.

@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,14 +15,15 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(int, []byte), error](&packEdgesFn{})
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(string), error](&writeEdgesFn{})
+	register.DoFn3x1[context.Context, spill.Ref, func(int, spill.Ref), error](&packEdgesFn{})
+	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(string), error](&writeEdgesFn{})
 	register.DoFn3x1[context.Context, []byte, func(string), error](&writeScoringFn{})
 }
 
@@ -52,7 +54,7 @@ func ScoringHash(m *matchers.Model, threshold float64, blocking schemas.Blocking
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// WriteEdges writes the PCollection<[]byte> of packed edges from Score to
+// WriteEdges writes the PCollection<spill.Ref> of edge batches from Score to
 // edges/ under dir, in shards by the smaller record key, each sorted and
 // holding each pair once with its highest probability (as Cluster keeps
 // it), and scoring to edges/_scoring.json. It returns the
@@ -70,31 +72,31 @@ type packEdgesFn struct {
 	Shards int
 	Spill  spill.Store
 
-	buf shardBuffers
+	buf bulk.Buffers
 }
 
-func (fn *packEdgesFn) ProcessElement(ctx context.Context, ref []byte, emit func(int, []byte)) error {
+func (fn *packEdgesFn) ProcessElement(ctx context.Context, ref spill.Ref, emit func(int, spill.Ref)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("write edges: %w", err)
 	}
-	out := spiller{ctx: ctx, store: fn.Spill, stage: spillEdgeShards, emit: emit}
-	err = forEachEdge(batch, func(e *edge) {
+	out := bulk.NewSpiller(ctx, fn.Spill, spillEdgeShards, emit)
+	err = bulk.ForEachEdge(batch, func(e *bulk.Edge) {
 		if e.A > e.B {
-			e.swap()
+			e.Swap()
 		}
-		fn.buf.add(shardOf(e.A, fn.Shards), func(dst []byte) []byte { return appendEdge(dst, e) }, out.put)
+		fn.buf.Add(bulk.ShardOf(e.A, fn.Shards), func(dst []byte) []byte { return bulk.AppendEdge(dst, e) }, out.Put)
 	})
 	if err != nil {
 		return fmt.Errorf("write edges: %w", err)
 	}
-	return out.err
+	return out.Err()
 }
 
-func (fn *packEdgesFn) FinishBundle(ctx context.Context, emit func(int, []byte)) error {
-	out := spiller{ctx: ctx, store: fn.Spill, stage: spillEdgeShards, emit: emit}
-	fn.buf.flush(out.put)
-	return out.err
+func (fn *packEdgesFn) FinishBundle(ctx context.Context, emit func(int, spill.Ref)) error {
+	out := bulk.NewSpiller(ctx, fn.Spill, spillEdgeShards, emit)
+	fn.buf.Flush(out.Put)
+	return out.Err()
 }
 
 type writeEdgesFn struct {
@@ -102,10 +104,10 @@ type writeEdgesFn struct {
 	Compression string
 }
 
-func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(string)) error {
+func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(string)) error {
 	best := map[[2]string]float64{}
-	err := readBatches(ctx, batches, func(batch []byte) error {
-		return forEachEdge(batch, func(e *edge) {
+	err := bulk.Read(ctx, batches, func(batch []byte) error {
+		return bulk.ForEachEdge(batch, func(e *bulk.Edge) {
 			k := [2]string{e.A, e.B}
 			if p, ok := best[k]; !ok || e.P > p {
 				best[k] = e.P
@@ -120,17 +122,9 @@ func (fn *writeEdgesFn) ProcessElement(ctx context.Context, shard int, batches f
 		rows = append(rows, schemas.EdgeRow{A: k[0], B: k[1], MatchProbability: p})
 	}
 	slices.SortFunc(rows, func(x, y schemas.EdgeRow) int {
-		if c := strings.Compare(x.A, y.A); c != 0 {
-			return c
-		}
-		return strings.Compare(x.B, y.B)
+		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B))
 	})
-	path := fn.Dir + "/" + EdgesDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+EdgesDir, shard, rows, fn.Compression, emit)
 }
 
 type writeScoringFn struct {

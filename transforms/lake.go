@@ -13,13 +13,14 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
 	register.DoFn3x1[context.Context, SourceRecord, func(string), error](&writeRawFn{})
-	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writeProcessedFn{})
+	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writeProcessedFn{})
 	register.DoFn3x1[context.Context, MasterShard, func(string), error](&writeCuratedFn{})
 }
 
@@ -71,8 +72,8 @@ func RawPartition(source, runDate string) string {
 
 // WriteLake writes the lake layout's raw/, processed/ and curated/ and
 // links/ under opts.Dir. It takes the PCollection<SourceRecord> from Read,
-// the PCollection<KV<int,[]byte>> of survivor batch references from
-// Dedupe and the PCollection<MasterShard> from Survive, and returns the
+// the PCollection<KV<int,spill.Ref>> of survivor batches from Dedupe and
+// the PCollection<MasterShard> from Survive, and returns the
 // PCollection<string> of written paths. Each worker writes the files of
 // its own elements; nothing funnels through one worker.
 func WriteLake(s beam.Scope, opts LakeOptions, records, survivors, masters beam.PCollection) beam.PCollection {
@@ -173,12 +174,12 @@ type writeProcessedFn struct {
 	Compression string
 }
 
-func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("write processed: %w", err)
 	}
-	products, err := decodeProducts(batch, nil)
+	products, err := bulk.DecodeProducts(batch, nil)
 	if err != nil {
 		return fmt.Errorf("write processed: %w", err)
 	}
@@ -189,12 +190,7 @@ func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref [
 	for i := range products {
 		rows[i] = schemas.NewProductRow(&products[i])
 	}
-	path := fn.Dir + "/" + ProcessedDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+ProcessedDir, shard, rows, fn.Compression, emit)
 }
 
 // writeCuratedFn writes the masters of one MasterShard to

@@ -8,9 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/memfs"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -76,17 +80,14 @@ func TestLakePlan(t *testing.T) {
 	}
 }
 
+// writeFiles writes each file named under dir, its name as its content.
 func writeFiles(t *testing.T, dir string, rels ...string) {
 	t.Helper()
+	files := map[string]string{}
 	for _, rel := range rels {
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rel), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		files[rel] = rel
 	}
+	writeTestFiles(t, dir, files)
 }
 
 func listFiles(t *testing.T, dir string) []string {
@@ -186,5 +187,87 @@ func TestCommitRemoteLakePlan(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("after commit\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// WriteLake's contract: raw/ holds every record read, in its source's
+// partition of the run date; processed/ every survivor of a dedupe shard
+// under the shard's number; curated/ each shard's masters by category and
+// links/ its links, all exactly as given.
+func TestWriteLakeWritesEveryRow(t *testing.T) {
+	dir := t.TempDir()
+	store := spill.Store{Dir: filepath.Join(dir, spill.DirName)}
+	const runDate = "2026-11-25"
+	records := []SourceRecord{
+		{Source: "shop", Position: "shop.jsonl:1", Fields: map[string]string{"id": "1", "name": "Sony"}},
+		{Source: "feed", Position: "items.csv:2", Fields: map[string]string{"item_id": "A1"}},
+		{Source: "shop", Position: "shop.jsonl:2", DecodeError: "shop.jsonl:2: invalid JSON"},
+	}
+	raw := map[string][]schemas.RawRow{}
+	for _, r := range records {
+		raw[r.Source] = append(raw[r.Source], schemas.RawRow{Position: r.Position, Fields: r.Fields, DecodeError: r.DecodeError})
+	}
+	rawPath := func(source string) string { // named by a hash of its rows
+		return filepath.Join(dir, RawPartition(source, runDate), rawFileName(raw[source]))
+	}
+	survivors := map[int][]schemas.Product{
+		2: {{Source: "feed", SourceID: "A1", Title: "Bosch Serie 4", UpdatedAt: 1_700_000_000_000_000},
+			{Source: "shop", SourceID: "1", Title: "Sony", Price: 329.99, HasPrice: true, Currency: "USD"}},
+		5: {{Source: "shop", SourceID: "3", Title: "LG OLED55C3", Category: "TV/Video"}},
+	}
+	batches := map[int][]byte{}
+	for sh, products := range survivors {
+		for i := range products {
+			batches[sh] = schemas.AppendProduct(batches[sh], &products[i])
+		}
+	}
+	masters := testMasterShards()
+	curated := map[string][]schemas.CuratedMasterRow{} // path → rows
+	for _, ms := range masters {
+		for i := range ms.Masters {
+			m := &ms.Masters[i]
+			path := filepath.Join(dir, CuratedDir, HivePartition("category", m.Category), partName(ms.Shard))
+			curated[path] = append(curated[path], schemas.NewCuratedMasterRow(m))
+		}
+	}
+	// The records arrive in one bundle (beam.CreateList), so each source's
+	// raw/ file holds all of its records.
+	wantPaths := []string{rawPath("shop"), rawPath("feed"),
+		filepath.Join(dir, ProcessedDir, partName(2)), filepath.Join(dir, ProcessedDir, partName(5)),
+		filepath.Join(dir, LinksDir, partName(0)), filepath.Join(dir, LinksDir, partName(3))}
+	for path := range curated {
+		wantPaths = append(wantPaths, path)
+	}
+	if len(curated) != 3 {
+		t.Fatalf("curated files %v: the masters should span three (category, shard) files", curated)
+	}
+
+	p, s := beam.NewPipelineWithRoot()
+	written := WriteLake(s, LakeOptions{Dir: dir, Compression: "snappy", RunDate: runDate},
+		beam.CreateList(s, records), spillShards(t, s, store, spillSurvivors, batches), beam.CreateList(s, masters))
+	passert.Equals(s, written, beam.CreateList(s, wantPaths))
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	for source, rows := range raw {
+		for i := range rows {
+			if rows[i].Fields == nil {
+				rows[i].Fields = map[string]string{} // a MAP column reads an absent map back as empty
+			}
+		}
+		checkParquet(t, rawPath(source), rows)
+	}
+	for sh, products := range survivors {
+		rows := make([]schemas.ProductRow, len(products))
+		for i := range products {
+			rows[i] = schemas.NewProductRow(&products[i])
+		}
+		checkParquet(t, filepath.Join(dir, ProcessedDir, partName(sh)), rows)
+	}
+	for path, rows := range curated {
+		checkParquet(t, path, rows)
+	}
+	for _, ms := range masters {
+		checkParquet(t, filepath.Join(dir, LinksDir, partName(ms.Shard)), ms.Links)
 	}
 }

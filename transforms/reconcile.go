@@ -271,10 +271,5 @@ type writeChangesFn struct {
 }
 
 func (fn *writeChangesFn) ProcessElement(ctx context.Context, cs ChangeShard, emit func(string)) error {
-	path := fn.Dir + "/" + ChangesDir + "/" + partName(0)
-	if err := writeParquet(ctx, path, cs.Rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+ChangesDir, 0, cs.Rows, fn.Compression, emit)
 }

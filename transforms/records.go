@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writeRecordsFn{})
+	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writeRecordsFn{})
 }
 
 // RecordsDir holds every accepted record after within-source dedupe, in
@@ -25,8 +25,8 @@ const RecordsDir = "records"
 // WriteRecords writes each survivor batch from Dedupe as one Parquet file
 // in records/ under dir, named by a hash of its first record key, so a
 // retried bundle rewrites its own file and two batches never share a
-// name. It takes the PCollection<KV<int,[]byte>> of survivor batch
-// references and returns the PCollection<string> of written paths.
+// name. It takes the PCollection<KV<int,spill.Ref>> of survivor batches
+// and returns the PCollection<string> of written paths.
 func WriteRecords(s beam.Scope, dir, compression string, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteRecords")
 	return beam.ParDo(s, &writeRecordsFn{Dir: dir, Compression: compression}, survivors)
@@ -37,7 +37,7 @@ type writeRecordsFn struct {
 	Compression string
 }
 
-func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, ref []byte, emit func(string)) error {
+func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("write records: %w", err)

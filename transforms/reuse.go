@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -58,7 +60,7 @@ func (u unchangedSet) has(p *schemas.Product) bool {
 	return ok
 }
 
-func versionHash(key, fingerprint string) uint64 { return keyHash(key + "\x00" + fingerprint) }
+func versionHash(key, fingerprint string) uint64 { return matchers.FNV1a(key + "\x00" + fingerprint) }
 
 // appendKeptEdges appends the previous edges whose two records are both
 // unchanged candidates of the shard, with their previous probability.
@@ -68,7 +70,7 @@ func versionHash(key, fingerprint string) uint64 { return keyHash(key + "\x00" +
 // WriteEdges keep one.
 func appendKeptEdges(dst []byte, sb *shardBlocks, previous []schemas.EdgeRow) []byte {
 	find := func(key string) (int32, bool) {
-		i, ok := slices.BinarySearchFunc(sb.cands, key, func(c candidate, k string) int { return strings.Compare(c.Key, k) })
+		i, ok := slices.BinarySearchFunc(sb.cands, key, func(c bulk.Candidate, k string) int { return strings.Compare(c.Key, k) })
 		return int32(i), ok && sb.cands[i].Unchanged
 	}
 	for _, e := range previous {
@@ -78,7 +80,7 @@ func appendKeptEdges(dst []byte, sb *shardBlocks, previous []schemas.EdgeRow) []
 		}
 		if j, okB := find(e.B); okB {
 			ed := newEdge(sb, i, j, e.MatchProbability)
-			dst = appendEdge(dst, &ed)
+			dst = bulk.AppendEdge(dst, &ed)
 		}
 	}
 	return dst

@@ -14,13 +14,15 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func([]byte), func(int, []byte), error](&scoreFn{})
+	register.DoFn5x1[context.Context, int, func(*spill.Ref) bool, func(spill.Ref), func(int, spill.Ref), error](&scoreFn{})
+	register.Emitter1[spill.Ref]()
 }
 
 // ScoreOptions configure candidate generation and scoring.
@@ -46,11 +48,11 @@ type ScoreOptions struct {
 // pair once with the match model, and keeps the pairs at or above the
 // threshold.
 //
-// It takes the PCollection<KV<int,[]byte>> of references to tagged
-// candidate and IDF batches from Block, and returns a PCollection<[]byte>
-// of references to packed edges and, with WritePairs, a
-// PCollection<KV<int,[]byte>> of references to every scored pair packed
-// per shard (empty otherwise). All batches are spilled to Options.Spill.
+// It takes the PCollection<KV<int,spill.Ref>> of tagged candidate and IDF
+// batches from Block, and returns a PCollection<spill.Ref> of batches of
+// edges (bulk.Edge) and, with WritePairs, a PCollection<KV<int,spill.Ref>>
+// of every scored pair packed per shard as edges (empty otherwise). All
+// batches are spilled to Options.Spill.
 //
 // Blocks larger than MaxBlockSize are not expanded in full: their members
 // are sorted by normalised title and each is paired with the next Window
@@ -100,7 +102,7 @@ func (fn *scoreFn) Setup(ctx context.Context) error {
 
 // shardBlocks indexes the candidates of one shard by block.
 type shardBlocks struct {
-	cands   []candidate
+	cands   []bulk.Candidate
 	members [][]int32 // members per block id, in record key order
 	blockOf [][]int32 // ordinary block ids per candidate, ascending
 	big     []bool    // oversized per block id
@@ -113,26 +115,22 @@ type shardBlocks struct {
 	titleKey  []uint64 // the title's first 8 bytes, big-endian: orders most titles without reading them
 }
 
-func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func([]byte), emitPairs func(int, []byte)) error {
+func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(spill.Ref), emitPairs func(int, spill.Ref)) error {
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	var raw [][]byte
-	err := readBatches(ctx, batches, func(batch []byte) error {
-		if len(batch) == 0 {
-			return schemas.ErrCorruptBatch
-		}
-		switch batch[0] {
-		case batchCandidates:
-			raw = append(raw, batch[1:])
-		case batchIDF:
+	err := bulk.Read(ctx, batches, func(batch []byte) error {
+		kind, payload, err := bulk.Untag(batch)
+		switch kind {
+		case bulk.KindCandidates:
+			raw = append(raw, payload)
+		case bulk.KindIDF:
 			var p matchers.IDF
-			if err := p.UnmarshalBinary(batch[1:]); err != nil {
+			if err := p.UnmarshalBinary(payload); err != nil {
 				return fmt.Errorf("idf: %w", err)
 			}
 			idf.Merge(&p)
-		default:
-			return fmt.Errorf("batch tag %q: %w", batch[0], schemas.ErrCorruptBatch)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("score shard %d: %w", shard, err)
@@ -192,10 +190,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		ed := newEdge(sb, e.a, e.b, e.p)
 		if e.p >= fn.Options.Threshold {
 			matched++
-			out = appendEdge(out, &ed)
+			out = bulk.AppendEdge(out, &ed)
 		}
 		if fn.Options.WritePairs {
-			all = appendEdge(all, &ed)
+			all = bulk.AppendEdge(all, &ed)
 		}
 	}
 	out = appendKeptEdges(out, sb, fn.kept)
@@ -203,27 +201,27 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	fn.scored.Inc(ctx, scored)
 	fn.reused.Inc(ctx, reused)
 	fn.matched.Inc(ctx, matched)
-	edges := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillEdges, emit: func(_ int, ref []byte) { emit(ref) }}
-	pairs := spiller{ctx: ctx, store: fn.Options.Spill, stage: spillPairs, emit: emitPairs}
+	edges := bulk.NewSpiller(ctx, fn.Options.Spill, spillEdges, func(_ int, ref spill.Ref) { emit(ref) })
+	pairs := bulk.NewSpiller(ctx, fn.Options.Spill, spillPairs, emitPairs)
 	if len(out) > 0 {
-		edges.put(shard, out)
+		edges.Put(shard, out)
 	}
 	if len(all) > 0 {
-		pairs.put(shard, all)
+		pairs.Put(shard, all)
 	}
-	return errors.Join(edges.err, pairs.err)
+	return errors.Join(edges.Err(), pairs.Err())
 }
 
 // decodeCandidates decodes the batches and weights each title with the
 // IDF, on every core (one bundle holds the whole shard on prism), and
 // returns the candidates in record key order.
-func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) {
-	parts := make([][]candidate, len(batches))
+func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]bulk.Candidate, error) {
+	parts := make([][]bulk.Candidate, len(batches))
 	errs := make([]error, len(batches))
-	parallel(len(batches), func(i int) {
+	bulk.Parallel(len(batches), func(i int) {
 		for b := batches[i]; len(b) > 0; {
-			var c candidate
-			if b, errs[i] = decodeCandidate(b, &c); errs[i] != nil {
+			var c bulk.Candidate
+			if b, errs[i] = bulk.DecodeCandidate(b, &c); errs[i] != nil {
 				return
 			}
 			c.Prep.TFIDF = idf.Vector(c.Prep.TitleTokens)
@@ -239,16 +237,16 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]candidate, error) 
 	for i, part := range parts {
 		offsets[i+1] = offsets[i] + len(part)
 	}
-	cands := make([]candidate, offsets[len(parts)])
-	parallel(len(parts), func(i int) {
+	cands := make([]bulk.Candidate, offsets[len(parts)])
+	bulk.Parallel(len(parts), func(i int) {
 		copy(cands[offsets[i]:], parts[i])
 		parts[i] = nil
 	})
-	sortInPlace(cands, func(a, b *candidate) int { return strings.Compare(a.Key, b.Key) })
+	bulk.SortInPlace(cands, func(a, b *bulk.Candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
 }
 
-func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
+func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 	// (block hash, candidate) for every membership, sorted: each run of
 	// one hash is a block, its candidates in record key order. The
 	// memberships are bucketed by the hash's top bits and the buckets
@@ -277,7 +275,7 @@ func indexBlocks(cands []candidate, maxBlock int) *shardBlocks {
 			next[b]++
 		}
 	}
-	parallel(1<<bucketBits, func(b int) {
+	bulk.Parallel(1<<bucketBits, func(b int) {
 		slices.SortFunc(all[start[b]:start[b+1]], func(x, y membership) int {
 			return cmp.Or(cmp.Compare(x.block, y.block), cmp.Compare(x.cand, y.cand))
 		})
@@ -408,10 +406,10 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					e := newEdge(sb, i, j, p)
 					if p >= fn.Options.Threshold {
 						r.matched++
-						r.edges = appendEdge(r.edges, &e)
+						r.edges = bulk.AppendEdge(r.edges, &e)
 					}
 					if fn.Options.WritePairs {
-						r.pairs = appendEdge(r.pairs, &e)
+						r.pairs = bulk.AppendEdge(r.pairs, &e)
 					}
 				}
 			}
@@ -468,9 +466,9 @@ func mergeBigPairs(x, y []bigPair) []bigPair {
 	return append(append(out, x...), y...)
 }
 
-func newEdge(sb *shardBlocks, i, j int32, p float64) edge {
+func newEdge(sb *shardBlocks, i, j int32, p float64) bulk.Edge {
 	a, b := &sb.cands[i], &sb.cands[j]
-	return edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
+	return bulk.Edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
 }
 
 // sharesOrdinaryBelow reports whether candidates i and j share an

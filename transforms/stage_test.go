@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/passert"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
@@ -38,13 +39,41 @@ func masterNames(keys ...string) map[string]string {
 	return names
 }
 
+// linkbeamCounters returns the committed counters of Namespace a run
+// reported, by name, summed over the steps that report each.
+func linkbeamCounters(res beam.PipelineResult) map[string]int64 {
+	got := map[string]int64{}
+	for _, c := range res.Metrics().AllMetrics().Counters() {
+		if c.Key.Namespace == Namespace {
+			got[c.Key.Name] += c.Committed
+		}
+	}
+	return got
+}
+
 // shardRef is a spilled batch of one shard, as a test creates it.
 type shardRef struct {
 	Shard int
-	Ref   []byte
+	Ref   spill.Ref
 }
 
-func shardRefKV(r shardRef) (int, []byte) { return r.Shard, r.Ref }
+func shardRefKV(r shardRef) (int, spill.Ref) { return r.Shard, r.Ref }
+
+// spillShards spills each shard's batch to store under stage, as a
+// packing stage does, and returns the PCollection<KV<int,spill.Ref>> of
+// their references.
+func spillShards(t *testing.T, s beam.Scope, store spill.Store, stage string, batches map[int][]byte) beam.PCollection {
+	t.Helper()
+	var refs []shardRef
+	for sh, b := range batches {
+		ref, err := store.Put(context.Background(), stage, sh, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, shardRef{Shard: sh, Ref: ref})
+	}
+	return beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
+}
 
 // masterSummaries emits each master of a shard as "first record key:
 // title, price, member count, sources" and each link as "record → first
@@ -65,29 +94,29 @@ func masterSummaries(ms MasterShard, emit func(string)) {
 
 // matchedPairs reads one spilled edge batch of Score and emits each edge
 // as "a b".
-func matchedPairs(ctx context.Context, ref []byte, emit func(string)) error {
+func matchedPairs(ctx context.Context, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return err
 	}
-	return forEachEdge(batch, func(e *edge) { emit(e.A + " " + e.B) })
+	return bulk.ForEachEdge(batch, func(e *bulk.Edge) { emit(e.A + " " + e.B) })
 }
 
 // assignedMasters reads one spilled assignment batch of Cluster and emits
 // each assignment as "record → the master's first record key".
-func assignedMasters(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+func assignedMasters(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return err
 	}
-	assigned := map[string]assignment{}
-	if err := decodeAssignments(batch, assigned); err != nil {
+	assigned := map[string]bulk.Assignment{}
+	if err := bulk.DecodeAssignments(batch, assigned); err != nil {
 		return err
 	}
 	names := masterNames("a:1", "a:2", "b:1", "b:2", "b:3", "c:1")
 	for key, a := range assigned {
-		if shardOf(key, 4) != shard {
-			return fmt.Errorf("%s is in shard %d, its key's shard is %d", key, shard, shardOf(key, 4))
+		if bulk.ShardOf(key, 4) != shard {
+			return fmt.Errorf("%s is in shard %d, its key's shard is %d", key, shard, bulk.ShardOf(key, 4))
 		}
 		emit(key + " → " + names[a.MasterID])
 	}
@@ -96,18 +125,18 @@ func assignedMasters(ctx context.Context, shard int, ref []byte, emit func(strin
 
 // survivorVersions reads one spilled survivor batch of Dedupe and emits
 // each survivor as "shard source:id@updated_at title".
-func survivorVersions(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+func survivorVersions(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return err
 	}
-	products, err := decodeProducts(batch, nil)
+	products, err := bulk.DecodeProducts(batch, nil)
 	if err != nil {
 		return err
 	}
 	for _, p := range products {
-		if shardOf(p.Key(), 4) != shard {
-			return fmt.Errorf("%s is in shard %d, its key's shard is %d", p.Key(), shard, shardOf(p.Key(), 4))
+		if bulk.ShardOf(p.Key(), 4) != shard {
+			return fmt.Errorf("%s is in shard %d, its key's shard is %d", p.Key(), shard, bulk.ShardOf(p.Key(), 4))
 		}
 		emit(fmt.Sprintf("%s@%d %s", p.Key(), p.UpdatedAt, p.Title))
 	}
@@ -141,12 +170,7 @@ func TestDedupeKeepsNewestVersionPerKey(t *testing.T) {
 		if err != nil {
 			t.Fatalf("order %v: %v", order, err)
 		}
-		got := map[string]int64{}
-		for _, c := range res.Metrics().AllMetrics().Counters() {
-			if c.Key.Namespace == Namespace {
-				got[c.Key.Name] = c.Committed
-			}
-		}
+		got := linkbeamCounters(res)
 		if got[SourceCounter(MetricSuperseded, "shop")] != 2 || got[SourceCounter(MetricSuperseded, "feed")] != 1 {
 			t.Errorf("order %v: superseded counters %v, want shop 2 and feed 1", order, got)
 		}
@@ -162,13 +186,13 @@ func TestClusterAssignsMatchedRecords(t *testing.T) {
 	ctx := context.Background()
 	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
 	var batch []byte
-	for _, e := range []edge{
+	for _, e := range []bulk.Edge{
 		{A: "a:1", B: "b:1", P: 0.9},
 		{A: "b:1", B: "c:1", P: 0.8},
 		{A: "a:2", B: "b:2", P: 0.95},
 		{A: "a:2", B: "b:3", P: 0.6}, // b:3 would join b:2's cluster: refused under one per source
 	} {
-		batch = appendEdge(batch, &e)
+		batch = bulk.AppendEdge(batch, &e)
 	}
 	ref, err := store.Put(ctx, spillEdges, 0, batch)
 	if err != nil {
@@ -214,12 +238,7 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]int64{}
-	for _, c := range res.Metrics().AllMetrics().Counters() {
-		if c.Key.Namespace == Namespace {
-			got[c.Key.Name] += c.Committed
-		}
-	}
+	got := linkbeamCounters(res)
 	// The Sony pair is counted in every block it shares and scored once;
 	// the Samsungs share no key.
 	if got[MetricCandidatePairs] < 1 || got[MetricScoredPairs] != 1 || got[MetricMatchedPairs] != 1 {
@@ -232,7 +251,6 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 // comes from the member the survivorship rules pick, here the most recent
 // one that has a value.
 func TestSurviveBuildsGoldenRecords(t *testing.T) {
-	ctx := context.Background()
 	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
 	products := []schemas.Product{
 		{Source: "a", SourceID: "1", Title: "Old title", Price: 5, HasPrice: true, Currency: "USD", UpdatedAt: 10},
@@ -242,20 +260,12 @@ func TestSurviveBuildsGoldenRecords(t *testing.T) {
 	const shards = 2
 	batches := map[int][]byte{}
 	for _, key := range []string{"a:1", "b:1"} {
-		sh := shardOf(key, shards)
-		batches[sh] = appendAssignment(batches[sh], key, assignment{MasterID: MasterID("a:1"), P: 0.9})
-	}
-	var refs []shardRef
-	for sh, b := range batches {
-		ref, err := store.Put(ctx, spillAssignments, sh, b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, shardRef{Shard: sh, Ref: ref})
+		sh := bulk.ShardOf(key, shards)
+		batches[sh] = bulk.AppendAssignment(batches[sh], key, bulk.Assignment{MasterID: MasterID("a:1"), P: 0.9})
 	}
 	p, s := beam.NewPipelineWithRoot()
 	survivors := Dedupe(s, store, beam.CreateList(s, products), shards)
-	assignments := beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
+	assignments := spillShards(t, s, store, spillAssignments, batches)
 	masters := Survive(s, SurviveOptions{Survivorship: schemas.SurvivorshipConfig{Default: []string{"most_recent"}},
 		Priorities: map[string]int{}, Shards: shards, Spill: store}, survivors, assignments)
 	passert.Equals(s, beam.ParDo(s, masterSummaries, masters),

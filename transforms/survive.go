@@ -3,9 +3,7 @@ package transforms
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -13,14 +11,15 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(*[]byte) bool, func(int, []byte), error](&assignFn{})
-	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(MasterShard), error](&surviveFn{})
+	register.DoFn5x1[context.Context, int, func(*spill.Ref) bool, func(*spill.Ref) bool, func(int, spill.Ref), error](&assignFn{})
+	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(MasterShard), error](&surviveFn{})
 	register.Emitter1[MasterShard]()
 }
 
@@ -44,13 +43,12 @@ type SurviveOptions struct {
 // by field with the configured survivorship rules, recording which source
 // won each field.
 //
-// It takes the PCollection<KV<int,[]byte>> of survivor batch references
-// from Dedupe and the PCollection<KV<int,[]byte>> of assignment batch
-// references from Cluster, both
-// keyed by dedupe shard, joins them shard by shard, and returns a
-// PCollection<MasterShard>, one per output shard. (A join rather than an
-// assignment side input: prism busy-polls a stage with side inputs while
-// its bundle runs.)
+// It takes the PCollection<KV<int,spill.Ref>> of survivor batches from
+// Dedupe and the PCollection<KV<int,spill.Ref>> of assignment batches
+// from Cluster, both keyed by dedupe shard, joins them shard by shard, and
+// returns a PCollection<MasterShard>, one per output shard. (A join
+// rather than an assignment side input: prism busy-polls a stage with
+// side inputs while its bundle runs.)
 func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Survive")
 	joined := beam.CoGroupByKey(s, survivors, assignments)
@@ -64,24 +62,24 @@ type assignFn struct {
 	Shards int
 	Spill  spill.Store
 
-	buf shardBuffers
+	buf bulk.Buffers
 }
 
-func (fn *assignFn) ProcessElement(ctx context.Context, shard int, batches, assignments func(*[]byte) bool, emit func(int, []byte)) error {
-	assigned := map[string]assignment{}
-	err := readBatches(ctx, assignments, func(b []byte) error { return decodeAssignments(b, assigned) })
+func (fn *assignFn) ProcessElement(ctx context.Context, shard int, batches, assignments func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
+	assigned := map[string]bulk.Assignment{}
+	err := bulk.Read(ctx, assignments, func(b []byte) error { return bulk.DecodeAssignments(b, assigned) })
 	if err != nil {
 		return fmt.Errorf("survive shard %d: assignments: %w", shard, err)
 	}
-	members := spiller{ctx: ctx, store: fn.Spill, stage: spillMembers, emit: emit}
-	if err := readBatches(ctx, batches, func(b []byte) error { return fn.assign(b, assigned, members.put) }); err != nil {
+	members := bulk.NewSpiller(ctx, fn.Spill, spillMembers, emit)
+	if err := bulk.Read(ctx, batches, func(b []byte) error { return fn.assign(b, assigned, members.Put) }); err != nil {
 		return fmt.Errorf("survive shard %d: %w", shard, err)
 	}
-	fn.buf.flush(members.put)
-	return members.err
+	fn.buf.Flush(members.Put)
+	return members.Err()
 }
 
-func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit func(int, []byte)) error {
+func (fn *assignFn) assign(batch []byte, assigned map[string]bulk.Assignment, emit func(int, []byte)) error {
 	for src := batch; len(src) > 0; {
 		var p schemas.Product
 		var err error
@@ -90,13 +88,9 @@ func (fn *assignFn) assign(batch []byte, assigned map[string]assignment, emit fu
 		}
 		a, ok := assigned[p.Key()]
 		if !ok {
-			a = assignment{MasterID: MasterID(p.Key()), P: 1}
+			a = bulk.Assignment{MasterID: MasterID(p.Key()), P: 1}
 		}
-		fn.buf.add(shardOf(a.MasterID, fn.Shards), func(b []byte) []byte {
-			b = schemas.AppendString(b, a.MasterID)
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.P))
-			return schemas.AppendProduct(b, &p)
-		}, emit)
+		fn.buf.Add(bulk.ShardOf(a.MasterID, fn.Shards), func(b []byte) []byte { return bulk.AppendMember(b, a, &p) }, emit)
 	}
 	return nil
 }
@@ -152,13 +146,13 @@ func (fn *surviveFn) Setup() error {
 	return nil
 }
 
-func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*[]byte) bool, emit func(MasterShard)) error {
+func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(MasterShard)) error {
 	// Members are decoded batch by batch as the iterator yields them,
 	// without keeping the encoded batches, and sorted as pointers: on
 	// prism one bundle holds millions of members, and a sorted copy of
 	// them would double the stage's memory.
 	var ms []*member
-	err := readBatches(ctx, batches, func(batch []byte) error {
+	err := bulk.Read(ctx, batches, func(batch []byte) error {
 		part, err := decodeMembers(batch)
 		for i := range part {
 			ms = append(ms, &part[i])
@@ -184,7 +178,7 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	out := MasterShard{Shard: shard, Masters: make([]schemas.MasterRow, len(groups)),
 		Links: make([]schemas.LinkRow, 0, len(ms))}
 	const chunk = 4096
-	parallel((len(groups)+chunk-1)/chunk, func(c int) {
+	bulk.Parallel((len(groups)+chunk-1)/chunk, func(c int) {
 		for g := c * chunk; g < min(len(groups), (c+1)*chunk); g++ {
 			out.Masters[g] = fn.master(ms[groups[g][0]:groups[g][1]])
 		}
@@ -202,7 +196,7 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 			fn.multi.Inc(ctx, 1)
 		}
 	}
-	sortInPlace(out.Links, func(a, b *schemas.LinkRow) int {
+	bulk.SortInPlace(out.Links, func(a, b *schemas.LinkRow) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
 	emit(out)
@@ -214,18 +208,12 @@ func decodeMembers(batch []byte) ([]member, error) {
 	var ms []member
 	for src := batch; len(src) > 0; {
 		var m member
+		var a bulk.Assignment
 		var err error
-		if m.masterID, src, err = schemas.DecodeString(src); err != nil {
+		if src, err = bulk.DecodeMember(src, &a, &m.rec); err != nil {
 			return nil, err
 		}
-		if len(src) < 8 {
-			return nil, schemas.ErrCorruptBatch
-		}
-		m.p = math.Float64frombits(binary.LittleEndian.Uint64(src))
-		if src, err = schemas.DecodeProduct(src[8:], &m.rec); err != nil {
-			return nil, err
-		}
-		m.key = m.rec.Key()
+		m.masterID, m.p, m.key = a.MasterID, a.P, m.rec.Key()
 		ms = append(ms, m)
 	}
 	return ms, nil

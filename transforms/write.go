@@ -1,9 +1,11 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -11,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -52,7 +55,7 @@ func WriteRejects(s beam.Scope, dir, compression string, rejects beam.PCollectio
 }
 
 func keyReject(r schemas.RejectRow) (int, schemas.RejectRow) {
-	return shardOf(r.Source+"\x00"+r.Position+"\x00"+r.Raw, rejectShards), r
+	return bulk.ShardOf(r.Source+"\x00"+r.Position+"\x00"+r.Raw, rejectShards), r
 }
 
 type writeMastersFn struct {
@@ -86,28 +89,25 @@ func (fn *writeRejectsFn) ProcessElement(ctx context.Context, shard int, rows fu
 	for rows(&r) {
 		all = append(all, r)
 	}
-	sort.Slice(all, func(i, j int) bool {
-		a, b := &all[i], &all[j]
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		if a.Position != b.Position {
-			return a.Position < b.Position
-		}
-		if a.Reason != b.Reason {
-			return a.Reason < b.Reason
-		}
-		return a.Raw < b.Raw
+	slices.SortFunc(all, func(a, b schemas.RejectRow) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Position, b.Position),
+			strings.Compare(a.Reason, b.Reason), strings.Compare(a.Raw, b.Raw))
 	})
-	path := fn.Dir + "/" + RejectedDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, all, fn.Compression); err != nil {
+	return writePart(ctx, fn.Dir+"/"+RejectedDir, shard, all, fn.Compression, emit)
+}
+
+func partName(shard int) string { return fmt.Sprintf("part-%05d.parquet", shard) }
+
+// writePart writes rows to shard's file in dir (partName) and emits its
+// path.
+func writePart[T any](ctx context.Context, dir string, shard int, rows []T, compression string, emit func(string)) error {
+	path := dir + "/" + partName(shard)
+	if err := writeParquet(ctx, path, rows, compression); err != nil {
 		return err
 	}
 	emit(path)
 	return nil
 }
-
-func partName(shard int) string { return fmt.Sprintf("part-%05d.parquet", shard) }
 
 // Codec returns the Parquet codec for a config compression name.
 func Codec(name string) (compress.Codec, error) {

@@ -1,27 +1,30 @@
 package transforms
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, []byte, func(string), error](&writePairsFn{})
+	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writePairsFn{})
 }
 
 // PairsDir holds the scored candidate pairs when output.write_pairs is set.
 const PairsDir = "pairs"
 
 // WritePairs writes the scored pairs from Score, one Parquet file per score
-// shard, under dir/pairs. It takes a PCollection<KV<int,[]byte>> and returns
-// the PCollection<string> of written paths.
+// shard, under dir/pairs. It takes a PCollection<KV<int,spill.Ref>> of
+// edge batches and returns the PCollection<string> of written paths.
 func WritePairs(s beam.Scope, dir, compression string, pairs beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WritePairs")
 	return beam.ParDo(s, &writePairsFn{Dir: dir, Compression: compression}, pairs)
@@ -32,37 +35,23 @@ type writePairsFn struct {
 	Compression string
 }
 
-func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, ref []byte, emit func(string)) error {
+func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("write pairs: %w", err)
 	}
 	var rows []schemas.PairRow
-	if err := forEachEdge(batch, func(e *edge) { rows = append(rows, pairRow(*e)) }); err != nil {
+	if err := bulk.ForEachEdge(batch, func(e *bulk.Edge) { rows = append(rows, pairRow(*e)) }); err != nil {
 		return fmt.Errorf("write pairs: %w", err)
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
-		if a.LeftSource != b.LeftSource {
-			return a.LeftSource < b.LeftSource
-		}
-		if a.LeftID != b.LeftID {
-			return a.LeftID < b.LeftID
-		}
-		if a.RightSource != b.RightSource {
-			return a.RightSource < b.RightSource
-		}
-		return a.RightID < b.RightID
+	slices.SortFunc(rows, func(a, b schemas.PairRow) int {
+		return cmp.Or(strings.Compare(a.LeftSource, b.LeftSource), strings.Compare(a.LeftID, b.LeftID),
+			strings.Compare(a.RightSource, b.RightSource), strings.Compare(a.RightID, b.RightID))
 	})
-	path := fn.Dir + "/" + PairsDir + "/" + partName(shard)
-	if err := writeParquet(ctx, path, rows, fn.Compression); err != nil {
-		return err
-	}
-	emit(path)
-	return nil
+	return writePart(ctx, fn.Dir+"/"+PairsDir, shard, rows, fn.Compression, emit)
 }
 
-func pairRow(e edge) schemas.PairRow {
+func pairRow(e bulk.Edge) schemas.PairRow {
 	if e.A > e.B {
 		e.A, e.B = e.B, e.A
 	}

@@ -107,6 +107,29 @@ func (f frame) yGrid(c *Chart, hi float64, ticks []float64, format func(float64)
 	}
 }
 
+// probabilityTicks labels the horizontal axis of f from 0 to 1.
+func (f frame) probabilityTicks(c *Chart) {
+	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
+		c.Ticks = append(c.Ticks, Label{X: f.x(v, 0, 1), Y: f.bottom() + 16, Text: fixed(1)(v), Anchor: "middle"})
+	}
+}
+
+// guide marks the threshold on a horizontal axis of [0, 1] with a
+// vertical line across f, and returns the line's x.
+func (f frame) guide(c *Chart, threshold float64) float64 {
+	x := f.x(threshold, 0, 1)
+	c.Lines = append(c.Lines, Line{x, f.top, x, f.bottom(), "guide"})
+	return x
+}
+
+// titles names the horizontal and vertical axes of f, below and left
+// of it.
+func (f frame) titles(c *Chart, x, y string) {
+	c.Labels = append(c.Labels,
+		Label{X: f.left + f.width/2, Y: c.Height - 10, Text: x, Anchor: "middle"},
+		Label{X: 16, Y: f.top + f.height/2, Text: y, Anchor: "middle", Rotate: true})
+}
+
 // compactCount writes a count as 1, 10, 100, 1k, 10k, 1M.
 func compactCount(v float64) string {
 	switch {
@@ -182,15 +205,9 @@ func sweepChart(points []evaluate.SweepPoint, threshold float64) Chart {
 		c.Lines = append(c.Lines, Line{f.left, y, f.right(), y, "grid"})
 		c.Ticks = append(c.Ticks, Label{X: f.left - 6, Y: y + 4, Text: fixed(2)(v), Anchor: "end"})
 	}
-	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
-		x := f.x(v, 0, 1)
-		c.Ticks = append(c.Ticks, Label{X: x, Y: f.bottom() + 16, Text: fixed(1)(v), Anchor: "middle"})
-	}
-	c.Labels = append(c.Labels,
-		Label{X: f.left + f.width/2, Y: c.Height - 10, Text: "match threshold", Anchor: "middle"},
-		Label{X: 16, Y: f.top + f.height/2, Text: "pairwise score", Anchor: "middle", Rotate: true})
-	tx := f.x(threshold, 0, 1)
-	c.Lines = append(c.Lines, Line{tx, f.top, tx, f.bottom(), "guide"})
+	f.probabilityTicks(&c)
+	f.titles(&c, "match threshold", "pairwise score")
+	tx := f.guide(&c, threshold)
 	c.Labels = append(c.Labels, Label{X: tx + 4, Y: f.bottom() - 6, Text: "run " + fixed(2)(threshold), Anchor: "start"})
 	metrics := []struct {
 		name, color string
@@ -264,14 +281,9 @@ func histogramChart(bins []HistogramBin, threshold float64) Chart {
 		}
 		c.Legend = append(c.Legend, LegendItem{X: outer.left + 10 + float64(i)*130, Y: 14, Color: p.color, Name: p.name})
 	}
-	for _, v := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
-		c.Ticks = append(c.Ticks, Label{X: outer.x(v, 0, 1), Y: outer.bottom() + 16, Text: fixed(1)(v), Anchor: "middle"})
-	}
-	tx := outer.x(threshold, 0, 1)
-	c.Lines = append(c.Lines, Line{tx, outer.top, tx, outer.bottom(), "guide"})
-	c.Labels = append(c.Labels,
-		Label{X: outer.left + outer.width/2, Y: c.Height - 10, Text: "match probability", Anchor: "middle"},
-		Label{X: 16, Y: outer.top + outer.height/2, Text: "pairs (log scale)", Anchor: "middle", Rotate: true})
+	outer.probabilityTicks(&c)
+	outer.guide(&c, threshold)
+	outer.titles(&c, "match probability", "pairs (log scale)")
 	return c
 }
 
@@ -300,9 +312,7 @@ func clusterChart(sizes []ClusterSizeCount) Chart {
 			Value: strconv.Itoa(s.Masters), VX: cx, VY: y - 5})
 		c.Ticks = append(c.Ticks, Label{X: cx, Y: f.bottom() + 16, Text: s.Label, Anchor: "middle"})
 	}
-	c.Labels = append(c.Labels,
-		Label{X: f.left + f.width/2, Y: c.Height - 10, Text: "members per master", Anchor: "middle"},
-		Label{X: 16, Y: f.top + f.height/2, Text: "masters", Anchor: "middle", Rotate: true})
+	f.titles(&c, "members per master", "masters")
 	return c
 }
 

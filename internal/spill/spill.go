@@ -16,7 +16,6 @@ package spill
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +33,14 @@ const DirName = ".spill"
 // ErrBadRef reports a reference that no Put returned.
 var ErrBadRef = errors.New("spill: malformed batch reference")
 
+// Ref names a spilled batch: it crosses a shuffle in the batch's place,
+// a few dozen bytes for megabytes. Its fields are exported because Beam
+// encodes it with its schema (row) coder, as a string and an integer.
+type Ref struct {
+	Path string // the batch's file
+	Size int64  // the batch's length in bytes
+}
+
 // Store writes and reads the batches of one run. Its zero value is not
 // usable; Dir must be set. It is a value type so that DoFns can carry it as
 // an exported field.
@@ -43,29 +50,27 @@ type Store struct {
 
 // Put writes batch as a file of stage's shard and returns the reference
 // to emit in its place.
-func (s Store) Put(ctx context.Context, stage string, shard int, batch []byte) ([]byte, error) {
+func (s Store) Put(ctx context.Context, stage string, shard int, batch []byte) (Ref, error) {
 	if s.Dir == "" {
-		return nil, fmt.Errorf("spill: no folder to write %s batches to", stage)
+		return Ref{}, fmt.Errorf("spill: no folder to write %s batches to", stage)
 	}
 	path := fmt.Sprintf("%s/%s/%05d/%016x.bin", s.Dir, stage, shard, xxhash.Sum64(batch))
 	fs, err := open(ctx, path)
 	if err != nil {
-		return nil, err
+		return Ref{}, err
 	}
 	if err := write(ctx, fs, path, batch); err != nil {
-		return nil, fmt.Errorf("spill: writing %s: %w", path, err)
+		return Ref{}, fmt.Errorf("spill: writing %s: %w", path, err)
 	}
-	ref := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(path)), uint64(len(batch)))
-	return append(ref, path...), nil
+	return Ref{Path: path, Size: int64(len(batch))}, nil
 }
 
 // Get reads the batch ref names.
-func Get(ctx context.Context, ref []byte) ([]byte, error) {
-	n, k := binary.Uvarint(ref)
-	if k <= 0 || len(ref) == k {
+func Get(ctx context.Context, ref Ref) ([]byte, error) {
+	if ref.Path == "" || ref.Size < 0 {
 		return nil, ErrBadRef
 	}
-	path := string(ref[k:])
+	path := ref.Path
 	fs, err := open(ctx, path)
 	if err != nil {
 		return nil, err
@@ -75,7 +80,7 @@ func Get(ctx context.Context, ref []byte) ([]byte, error) {
 		return nil, fmt.Errorf("spill: %w", err)
 	}
 	defer r.Close()
-	batch := make([]byte, n)
+	batch := make([]byte, ref.Size)
 	if _, err := io.ReadFull(r, batch); err != nil {
 		return nil, fmt.Errorf("spill: reading %s: %w", path, err)
 	}

@@ -19,8 +19,8 @@ func TestPutGetRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ref) > 200 {
-		t.Errorf("a reference of %d bytes: it should name the batch, not carry it", len(ref))
+	if len(ref.Path) > 200 {
+		t.Errorf("a reference of %d bytes: it should name the batch, not carry it", len(ref.Path))
 	}
 	got, err := Get(ctx, ref)
 	if err != nil {
@@ -48,11 +48,11 @@ func TestPutIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(first, again) {
-		t.Errorf("the same batch got two references: %q and %q", first, again)
+	if first != again {
+		t.Errorf("the same batch got two references: %v and %v", first, again)
 	}
-	if bytes.Equal(first, other) {
-		t.Errorf("two batches share the reference %q", first)
+	if first.Path == other.Path {
+		t.Errorf("two batches share the file %q", first.Path)
 	}
 	files, err := filepath.Glob(filepath.Join(store.Dir, "candidates", "00000", "*"))
 	if err != nil {
@@ -70,15 +70,18 @@ func TestGetRejectsBadReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Get(ctx, nil); !errors.Is(err, ErrBadRef) {
-		t.Errorf("Get(nil) = %v, want ErrBadRef", err)
+	if _, err := Get(ctx, Ref{}); !errors.Is(err, ErrBadRef) {
+		t.Errorf("Get(Ref{}) = %v, want ErrBadRef", err)
 	}
-	if _, err := Get(ctx, ref[:1]); !errors.Is(err, ErrBadRef) {
+	if _, err := Get(ctx, Ref{Size: 10}); !errors.Is(err, ErrBadRef) {
 		t.Errorf("Get of a length without a path = %v, want ErrBadRef", err)
+	}
+	if _, err := Get(ctx, Ref{Path: ref.Path, Size: -1}); !errors.Is(err, ErrBadRef) {
+		t.Errorf("Get of a negative length = %v, want ErrBadRef", err)
 	}
 	// A batch file cut short (a disk full, a truncated copy) is an error,
 	// not a shorter batch.
-	path := string(ref[1:])
+	path := ref.Path
 	if err := os.Truncate(path, 4); err != nil {
 		t.Fatal(err)
 	}

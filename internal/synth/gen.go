@@ -574,6 +574,19 @@ func (e synthError) Error() string { return string(e) }
 
 const errTooManyIDs = synthError("synth: source id space exhausted; Records is too large")
 
+// brandForm draws how a record names its brand: -1 not at all (a draw
+// below none), 0 by its name (below name), else 1 + the index of one of
+// its aliases.
+func brandForm(r *rand.Rand, none, name float64, aliases int) int {
+	switch x := r.Float64(); {
+	case x < none:
+		return -1
+	case x < name:
+		return 0
+	}
+	return 1 + r.IntN(aliases)
+}
+
 // choose draws the decisions of a source's latest record of the entity.
 func (g *generator) choose(src int, ch *choice) {
 	r := g.r
@@ -585,15 +598,7 @@ func (g *generator) choose(src int, ch *choice) {
 	if g.chance(0.7) {
 		ch.priceFactor = 0.9 + 0.2*r.Float64()
 	}
-	// Brand in the title.
-	switch x := r.Float64(); {
-	case x < 0.05:
-		ch.brandTitle = -1
-	case x < 0.85:
-		ch.brandTitle = 0
-	default:
-		ch.brandTitle = 1 + r.IntN(len(b.aliases))
-	}
+	ch.brandTitle = brandForm(r, 0.05, 0.85, len(b.aliases)) // brand in the title
 	// Model field and title presence and format.
 	var pField, pTitleWith float64
 	var fmtW []float64 // weights of mfCanonical..mfUpperStripped
@@ -624,14 +629,7 @@ func (g *generator) choose(src int, ch *choice) {
 	ch.attrForm = 0
 	switch src {
 	case srcAPI:
-		switch x := r.Float64(); {
-		case x < 0.08:
-			ch.brandField = -1
-		case x < 0.95:
-			ch.brandField = 0
-		default:
-			ch.brandField = 1 + r.IntN(len(b.aliases))
-		}
+		ch.brandField = brandForm(r, 0.08, 0.95, len(b.aliases))
 		ch.line = g.chance(0.9)
 		ch.abbr = g.chance(0.03)
 		ch.typo = g.chance(0.06)
@@ -648,14 +646,7 @@ func (g *generator) choose(src int, ch *choice) {
 			ch.zone = 1 + r.IntN(len(zones)-1)
 		}
 	case srcPartner:
-		switch x := r.Float64(); {
-		case x < 0.12:
-			ch.brandField = -1
-		case x < 0.75:
-			ch.brandField = 0
-		default:
-			ch.brandField = 1 + r.IntN(len(b.aliases))
-		}
+		ch.brandField = brandForm(r, 0.12, 0.75, len(b.aliases))
 		ch.line = g.chance(0.7)
 		ch.shortNoun = g.chance(0.5)
 		ch.abbr = g.chance(0.3)

@@ -1,21 +1,21 @@
-package transforms
+package bulk
 
 import (
 	"encoding/binary"
-	"fmt"
 	"math"
-	"strings"
 
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
-// Encodings of the small records that cross the blocking, scoring and
-// clustering shuffles, packed many to an element like products.
+// Encodings of the small records that cross the blocking, scoring,
+// clustering and survivorship shuffles, packed many to a batch like
+// products: each Append function appends one record to a batch, each
+// Decode function reads one and returns the rest of the batch.
 
-// candidate is a record's matching view as it travels to a block shard,
+// Candidate is a record's matching view as it travels to a block shard,
 // with the blocking keys that route it there.
-type candidate struct {
+type Candidate struct {
 	Key  string // record key, "source:source_id"
 	Prep matchers.Prepared
 	// Blocks are the hashes of the record's blocking keys that live in
@@ -26,7 +26,8 @@ type candidate struct {
 	Unchanged bool
 }
 
-func appendCandidate(dst []byte, c *candidate) []byte {
+// AppendCandidate appends c to a batch of candidates.
+func AppendCandidate(dst []byte, c *Candidate) []byte {
 	p := &c.Prep
 	dst = schemas.AppendString(dst, c.Key)
 	dst = schemas.AppendString(dst, p.Source)
@@ -54,7 +55,10 @@ func appendCandidate(dst []byte, c *candidate) []byte {
 	return dst
 }
 
-func decodeCandidate(src []byte, c *candidate) ([]byte, error) {
+// DecodeCandidate decodes the candidate at the start of src into c, its
+// matching view reindexed (matchers.Prepared.Reindex), and returns the
+// rest of src.
+func DecodeCandidate(src []byte, c *Candidate) ([]byte, error) {
 	p := &c.Prep
 	var err error
 	for _, f := range []*string{&c.Key, &p.Source, &p.Title, &p.Brand} {
@@ -119,17 +123,18 @@ func decodeStrings(src []byte) ([]string, []byte, error) {
 	return out, src, nil
 }
 
-// edge is a scored pair of records, with the identifiers of both ends as
+// Edge is a scored pair of records, with the identifiers of both ends as
 // the matcher read them: clustering refuses to join two different GTINs,
-// and counts the duplicate kinds (duplicateKinds) from them.
-type edge struct {
+// and counts the duplicate kinds from them.
+type Edge struct {
 	A, B   string
 	P      float64
 	GA, GB string   // GTINs
 	MA, MB []string // model numbers
 }
 
-func appendEdge(dst []byte, e *edge) []byte {
+// AppendEdge appends e to a batch of edges.
+func AppendEdge(dst []byte, e *Edge) []byte {
 	dst = schemas.AppendString(dst, e.A)
 	dst = schemas.AppendString(dst, e.B)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.P))
@@ -139,7 +144,9 @@ func appendEdge(dst []byte, e *edge) []byte {
 	return appendStrings(dst, e.MB)
 }
 
-func decodeEdge(src []byte, e *edge) ([]byte, error) {
+// DecodeEdge decodes the edge at the start of src into e and returns the
+// rest of src.
+func DecodeEdge(src []byte, e *Edge) ([]byte, error) {
 	var err error
 	if e.A, src, err = schemas.DecodeString(src); err != nil {
 		return nil, err
@@ -164,12 +171,12 @@ func decodeEdge(src []byte, e *edge) ([]byte, error) {
 	return src, err
 }
 
-// forEachEdge decodes each edge of a packed batch and passes it to fn.
-func forEachEdge(batch []byte, fn func(*edge)) error {
+// ForEachEdge decodes each edge of a batch and passes it to fn.
+func ForEachEdge(batch []byte, fn func(*Edge)) error {
 	for len(batch) > 0 {
-		var e edge
+		var e Edge
 		var err error
-		if batch, err = decodeEdge(batch, &e); err != nil {
+		if batch, err = DecodeEdge(batch, &e); err != nil {
 			return err
 		}
 		fn(&e)
@@ -177,27 +184,31 @@ func forEachEdge(batch []byte, fn func(*edge)) error {
 	return nil
 }
 
-// swap exchanges the edge's two ends.
-func (e *edge) swap() {
+// Swap exchanges the edge's two ends.
+func (e *Edge) Swap() {
 	e.A, e.B, e.GA, e.GB, e.MA, e.MB = e.B, e.A, e.GB, e.GA, e.MB, e.MA
 }
 
-// assignment places a record in a multi-record master.
-type assignment struct {
+// Assignment places a record in a multi-record master.
+type Assignment struct {
 	MasterID string
 	P        float64 // strongest accepted match probability to another member
 }
 
-func appendAssignment(dst []byte, key string, a assignment) []byte {
+// AppendAssignment appends the assignment of the record key to a batch
+// of assignments.
+func AppendAssignment(dst []byte, key string, a Assignment) []byte {
 	dst = schemas.AppendString(dst, key)
 	dst = schemas.AppendString(dst, a.MasterID)
 	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(a.P))
 }
 
-func decodeAssignments(src []byte, into map[string]assignment) error {
+// DecodeAssignments decodes a batch of assignments into into, by record
+// key.
+func DecodeAssignments(src []byte, into map[string]Assignment) error {
 	for len(src) > 0 {
 		var key string
-		var a assignment
+		var a Assignment
 		var err error
 		if key, src, err = schemas.DecodeString(src); err != nil {
 			return err
@@ -215,10 +226,24 @@ func decodeAssignments(src []byte, into map[string]assignment) error {
 	return nil
 }
 
-// sourceOf returns the source part of a record key.
-func sourceOf(key string) string {
-	if i := strings.IndexByte(key, ':'); i >= 0 {
-		return key[:i]
+// AppendMember appends a record with its master's assignment to a batch
+// of members: what Survive routes to the master's output shard.
+func AppendMember(dst []byte, a Assignment, p *schemas.Product) []byte {
+	dst = schemas.AppendString(dst, a.MasterID)
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(a.P))
+	return schemas.AppendProduct(dst, p)
+}
+
+// DecodeMember decodes the member at the start of src into a and p and
+// returns the rest of src.
+func DecodeMember(src []byte, a *Assignment, p *schemas.Product) ([]byte, error) {
+	var err error
+	if a.MasterID, src, err = schemas.DecodeString(src); err != nil {
+		return nil, err
 	}
-	panic(fmt.Sprintf("record key %q has no source", key))
+	if len(src) < 8 {
+		return nil, schemas.ErrCorruptBatch
+	}
+	a.P = math.Float64frombits(binary.LittleEndian.Uint64(src))
+	return schemas.DecodeProduct(src[8:], p)
 }

@@ -1,4 +1,4 @@
-package transforms
+package bulk
 
 import (
 	"cmp"
@@ -20,9 +20,9 @@ func TestSortInPlace(t *testing.T) {
 		}
 		want := slices.Clone(xs)
 		slices.SortStableFunc(want, func(a, b item) int { return cmp.Compare(a.key, b.key) })
-		sortInPlace(xs, func(a, b *item) int { return cmp.Compare(a.key, b.key) })
+		SortInPlace(xs, func(a, b *item) int { return cmp.Compare(a.key, b.key) })
 		if !slices.Equal(xs, want) {
-			t.Fatalf("n=%d: sortInPlace differs from a stable sort", n)
+			t.Fatalf("n=%d: SortInPlace differs from a stable sort", n)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package transforms
+package bulk
 
 import (
 	"cmp"
@@ -12,8 +12,8 @@ import (
 // a stage as one bundle): work on every core, and sort millions of large
 // elements without a second copy.
 
-// parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
-func parallel(n int, fn func(i int)) {
+// Parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
+func Parallel(n int, fn func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(n, runtime.GOMAXPROCS(0)) {
@@ -28,10 +28,10 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// sortInPlace sorts xs by compare (equal elements keep their order),
+// SortInPlace sorts xs by compare (equal elements keep their order),
 // moving each (large) element once: it sorts a permutation of indices,
 // then applies it by following its cycles, without a second copy of xs.
-func sortInPlace[T any](xs []T, compare func(a, b *T) int) {
+func SortInPlace[T any](xs []T, compare func(a, b *T) int) {
 	order := make([]int32, len(xs)) // order[k]: the index of the element that goes to k
 	for i := range order {
 		order[i] = int32(i)
