@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"hash/fnv"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -62,6 +63,9 @@ func (g *generator) render(src int, ch *choice) {
 	}
 	if ch.typo {
 		rc.title = g.typo(rc.title, ms, me)
+	}
+	if g.opts.ChangeTitles > 0 && src == sourceIndex(g.opts.ChangeSource) && changed(rc.id, g.opts.ChangeTitles) {
+		rc.title = append(rc.title, " - Renewed"...)
 	}
 	rc.truncated = false
 	if src == srcLegacy && len(rc.title) > legacyTitleMax {
@@ -497,4 +501,13 @@ func (g *generator) writeLegacy(s *legacyShard) {
 	if len(s.batch) == cap(s.batch) {
 		g.writeErr(s.flush())
 	}
+}
+
+// changed reports whether the record with this id is among the share
+// whose title Options.ChangeTitles changes: a hash of the id, not a random
+// draw, so the random stream and every other record stay the same.
+func changed(id []byte, share float64) bool {
+	h := fnv.New32a()
+	h.Write(id)
+	return float64(h.Sum32()%1_000_000) < share*1_000_000
 }

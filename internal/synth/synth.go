@@ -42,6 +42,13 @@ type Options struct {
 	// brands and prices, as many real feeds are. The random stream is the
 	// same as with codes, so the products and their other values are too.
 	NoCodes bool
+	// ChangeTitles, with ChangeSource, is the next day's feed of that
+	// source for incremental runs: the same catalogue, except that the
+	// title of about this share of the source's records (chosen by a hash
+	// of the id, so the same records in every file) ends in " - Renewed".
+	// The random stream, the truth and every other value are unchanged.
+	ChangeTitles float64
+	ChangeSource string
 }
 
 // DefaultFilesPerSource is the shard count when Options.FilesPerSource is 0.
@@ -130,6 +137,9 @@ func Generate(opts Options) (Summary, error) {
 	if opts.Out == "" {
 		return Summary{}, errors.New("synth: Out is empty")
 	}
+	if opts.ChangeTitles < 0 || opts.ChangeTitles > 1 || (opts.ChangeTitles > 0 && sourceIndex(opts.ChangeSource) < 0) {
+		return Summary{}, fmt.Errorf("synth: ChangeTitles %v of source %q: want a share in [0, 1] of api, partner or legacy", opts.ChangeTitles, opts.ChangeSource)
+	}
 	g := newGenerator(opts)
 	if err := g.open(); err != nil {
 		g.abort()
@@ -155,6 +165,16 @@ var sourceSpecs = [3]sourceSpec{
 	{SourceAPI, "products_v1", "jsonl", "jsonl"},
 	{SourcePartner, "items_v2", "csv", "csv"},
 	{SourceLegacy, "legacy_products", "parquet", "parquet"},
+}
+
+// sourceIndex is the src of a source name, -1 for none.
+func sourceIndex(name string) int {
+	for i, s := range sourceSpecs {
+		if s.name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 const (

@@ -737,3 +737,46 @@ func TestNoCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeTitles: the next day's feed changes about the share asked of
+// one source's titles, by appending " - Renewed", and nothing else: the
+// other sources' rows, every other value and the truth stay the same.
+func TestChangeTitles(t *testing.T) {
+	dayOne, dayTwo := t.TempDir(), t.TempDir()
+	generate(t, Options{Records: 6000, Seed: 11, Out: dayOne})
+	generate(t, Options{Records: 6000, Seed: 11, Out: dayTwo, ChangeTitles: 0.05, ChangeSource: SourcePartner})
+	before, after := readRows(t, dayOne), readRows(t, dayTwo)
+	if len(before) != len(after) {
+		t.Fatalf("%d rows on day one, %d on day two", len(before), len(after))
+	}
+	partner, changed := 0, 0
+	for i, b := range before {
+		a := after[i]
+		if b.source == SourcePartner && b.err == nil {
+			partner++
+		}
+		for k, v := range b.fields {
+			if a.fields[k] == v {
+				continue
+			}
+			if b.source != SourcePartner || k != "item_title" || a.fields[k] != v+" - Renewed" {
+				t.Fatalf("%s: %s %q became %q", b.pos, k, v, a.fields[k])
+			}
+			changed++
+		}
+	}
+	if share := float64(changed) / float64(partner); share < 0.03 || share > 0.07 {
+		t.Errorf("%d of %d partner titles changed (%.3f), want about 0.05", changed, partner, share)
+	}
+	one, err := os.ReadFile(filepath.Join(dayOne, "truth.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := os.ReadFile(filepath.Join(dayTwo, "truth.csv"))
+	if err != nil || !bytes.Equal(one, two) {
+		t.Fatalf("truth differs (%v)", err)
+	}
+	if _, err := Generate(Options{Records: 10, Out: t.TempDir(), ChangeTitles: 0.1, ChangeSource: "shop"}); err == nil {
+		t.Error("an unknown ChangeSource was accepted")
+	}
+}
