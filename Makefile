@@ -4,7 +4,7 @@ BIN      := bin/linkbeam
 GOFLAGS  ?=
 LDFLAGS  := -s -w
 
-.PHONY: all build demo test test-direct test-report test-portable worker template bq-smoke vet bench bench-go fuzz eval-abt-buy model clean
+.PHONY: all build demo test test-direct test-report test-portable worker template bq-smoke vet bench bench-incremental bench-go fuzz eval-abt-buy model clean
 
 all: build
 
@@ -36,6 +36,11 @@ vet:
 BENCH_RECORDS ?= 100000 1000000
 bench: build
 	GO=$(GO) scripts/bench.sh $(BENCH_RECORDS)
+
+# An incremental run (--previous) after 1% of one source's titles changed,
+# side by side with full runs. BENCH_RECORDS=1000000 for 1M.
+bench-incremental: build
+	scripts/bench-incremental.sh $(firstword $(BENCH_RECORDS))
 
 # The evaluation report rendered in headless Chromium (Debian's package).
 test-report:
