@@ -49,10 +49,11 @@ func labelCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	saved, err := openLabelsFile(*labelsPath)
+	file, saved, err := openLabelsFile(*labelsPath)
 	if err != nil {
 		return err
 	}
+	defer file.Close()
 	save := func(l train.Label) error {
 		if err := saved.Write(l.Record()); err != nil {
 			return err
@@ -125,23 +126,23 @@ func readLabelsFile(path string) ([]train.Label, error) {
 
 // openLabelsFile opens path to append answers, writing the header first
 // when the file is new or empty.
-func openLabelsFile(path string) (*csv.Writer, error) {
+func openLabelsFile(path string) (*os.File, *csv.Writer, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w := csv.NewWriter(f)
-	if st.Size() == 0 {
-		if err := w.Write(train.LabelHeader); err != nil {
-			return nil, err
-		}
+	st, err := f.Stat()
+	if err == nil && st.Size() == 0 {
+		w.Write(train.LabelHeader)
 		w.Flush()
+		err = w.Error()
 	}
-	return w, w.Error()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, w, nil
 }
 
 // promptLabeller shows a pair's two records on out and reads the answer
