@@ -188,6 +188,14 @@ type PairRow struct {
 	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
 }
 
+// Keys returns the record keys of the pair's left and right records.
+func (p *PairRow) Keys() (left, right string) {
+	return RecordKey(p.LeftSource, p.LeftID), RecordKey(p.RightSource, p.RightID)
+}
+
+// PairKey returns the pair's PairKey, the same whichever record is left.
+func (p *PairRow) PairKey() [2]string { return PairKey(p.Keys()) }
+
 // EdgeRow is one accepted match edge, a pair of records whose match
 // probability reached the threshold: edges/, written by every
 // standard-layout run. An incremental run keeps the edges between records

@@ -150,3 +150,13 @@ func TestParquetEmbeddedNullPointer(t *testing.T) {
 		}
 	}
 }
+
+func TestPairRowKeys(t *testing.T) {
+	p := PairRow{LeftSource: "shop", LeftID: "9", RightSource: "feed", RightID: "a:1"}
+	if l, r := p.Keys(); l != "shop:9" || r != "feed:a:1" {
+		t.Errorf("Keys() = %q, %q", l, r)
+	}
+	if k := p.PairKey(); k != [2]string{"feed:a:1", "shop:9"} {
+		t.Errorf("PairKey() = %q, want the keys in order", k)
+	}
+}

@@ -72,7 +72,7 @@ func labelCmd(args []string) error {
 		}
 		truth = catalogue.Calibration.Truth
 		ask = func(_ int, p schemas.PairRow) (train.Answer, error) {
-			if truth.Pairs[schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] {
+			if truth.Pairs[p.PairKey()] {
 				return train.Yes, nil
 			}
 			return train.No, nil
@@ -151,7 +151,8 @@ func promptLabeller(c *replay.Corpus, in io.Reader, out io.Writer) func(int, sch
 	lines := bufio.NewScanner(in)
 	return func(n int, p schemas.PairRow) (train.Answer, error) {
 		fmt.Fprintf(out, "\n#%d  match probability %.3f\n", n, p.MatchProbability)
-		for _, key := range []string{schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)} {
+		left, right := p.Keys()
+		for _, key := range []string{left, right} {
 			r, _ := c.Product(key)
 			fmt.Fprintf(out, "  %-24s %s\n", key, r.Title)
 			var facts []string

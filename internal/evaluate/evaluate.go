@@ -168,7 +168,7 @@ func BlockingRecall(pairs []schemas.PairRow, t *Truth) float64 {
 	}
 	found := map[[2]string]bool{} // a pair sharing blocks in two shards is scored in both
 	for _, p := range pairs {
-		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := p.PairKey()
 		if t.Pairs[k] {
 			found[k] = true
 		}
@@ -227,8 +227,8 @@ func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matcher
 	// matter.
 	ids := map[string]int32{}
 	for _, p := range pairs {
-		ids[schemas.RecordKey(p.LeftSource, p.LeftID)] = 0
-		ids[schemas.RecordKey(p.RightSource, p.RightID)] = 0
+		a, b := p.Keys()
+		ids[a], ids[b] = 0, 0
 	}
 	keys := make([]string, 0, len(ids))
 	for k := range ids {
@@ -240,9 +240,8 @@ func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matcher
 	}
 	edges := make([]matchers.Edge, 0, len(pairs))
 	for _, p := range pairs {
-		a := ids[schemas.RecordKey(p.LeftSource, p.LeftID)]
-		b := ids[schemas.RecordKey(p.RightSource, p.RightID)]
-		edges = append(edges, matchers.Edge{A: a, B: b, P: p.MatchProbability})
+		a, b := p.Keys()
+		edges = append(edges, matchers.Edge{A: ids[a], B: ids[b], P: p.MatchProbability})
 	}
 	srcIDs := map[string]int32{}
 	opts.Sources = make([]int32, len(keys))

@@ -153,7 +153,7 @@ func PairIn(c *replay.Corpus, cfg *schemas.Config, m *matchers.Model, th float64
 	d := &PairDiagnosis{PairExplanation: pe, Threshold: th, Model: m, RunPairs: len(pairs) > 0,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window}
 	for _, p := range pairs {
-		if schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)) == [2]string{a, b} {
+		if p.PairKey() == [2]string{a, b} {
 			d.Stored, d.HasStored = p.MatchProbability, true
 		}
 	}

@@ -118,13 +118,13 @@ func TestDiagnoseDemoPairs(t *testing.T) {
 	}
 	want := map[[2]string]float64{}
 	for _, p := range pairs {
-		want[schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
+		want[p.PairKey()] = p.MatchProbability
 	}
 	if len(scored) != len(want) {
 		t.Errorf("%d candidate pairs recomputed, the run scored %d", len(scored), len(want))
 	}
 	for _, p := range scored {
-		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := p.PairKey()
 		if run, ok := want[k]; !ok || math.Abs(run-p.MatchProbability) > 1e-9 {
 			t.Errorf("%v: recomputed %v, run %v (scored %v)", k, p.MatchProbability, run, ok)
 		}

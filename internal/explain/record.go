@@ -96,7 +96,7 @@ func RecordIn(c *replay.Corpus, m *matchers.Model, threshold float64, links []sc
 
 	stored := map[string]float64{} // other member -> probability in pairs/
 	for _, p := range pairs {
-		a, b := schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)
+		a, b := p.Keys()
 		if b == key {
 			a, b = b, a
 		}

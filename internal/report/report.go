@@ -154,7 +154,7 @@ func Build(in Input) (*Report, error) {
 
 	scored := map[[2]string]float64{} // a pair scored in two shards has one probability
 	for _, p := range in.Pairs {
-		scored[schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))] = p.MatchProbability
+		scored[p.PairKey()] = p.MatchProbability
 	}
 	r.ScoredPairs = len(scored)
 	if r.HasPairs {

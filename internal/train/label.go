@@ -86,7 +86,7 @@ func ActiveLearning(c *replay.Corpus, cfg *schemas.Config, prior *matchers.Model
 			return nil, labels, err
 		}
 		for _, p := range PairsToAsk(pairs, opts.Threshold, opts.PerRound, skip) {
-			a, b := schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)
+			a, b := p.Keys()
 			skip[schemas.PairKey(a, b)] = true
 			asked++
 			ans, err := ask(asked, p)
@@ -159,7 +159,7 @@ func PairsToAsk(pairs []schemas.PairRow, threshold float64, n int, skip map[[2]s
 		for len(*list) > 0 {
 			p := (*list)[0]
 			*list = (*list)[1:]
-			a, b := schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID)
+			a, b := p.Keys()
 			if skip[schemas.PairKey(a, b)] || used[a] || used[b] {
 				continue
 			}

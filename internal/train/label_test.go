@@ -90,7 +90,7 @@ func TestActiveLearningAdaptsToDemo(t *testing.T) {
 	opts := ActiveOptions{Rounds: 3, PerRound: 10, PriorWeight: 100, Threshold: prior.Threshold}
 	asked := map[[2]string]bool{}
 	oracle := func(_ int, p schemas.PairRow) (Answer, error) {
-		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := p.PairKey()
 		if asked[k] {
 			t.Errorf("pair %v asked twice", k)
 		}
@@ -125,7 +125,7 @@ func TestActiveLearningAdaptsToDemo(t *testing.T) {
 	// Earlier labels are kept and not asked again; Quit stops at once.
 	n := 0
 	quitSecond := func(_ int, p schemas.PairRow) (Answer, error) {
-		k := schemas.PairKey(schemas.RecordKey(p.LeftSource, p.LeftID), schemas.RecordKey(p.RightSource, p.RightID))
+		k := p.PairKey()
 		if asked[k] {
 			t.Errorf("pair %v labelled before is asked again", k)
 		}
