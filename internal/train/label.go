@@ -67,13 +67,9 @@ type ActiveOptions struct {
 // It returns the last model and all labels.
 func ActiveLearning(c *replay.Corpus, cfg *schemas.Config, prior *matchers.Model, labels []Label, opts ActiveOptions,
 	ask func(n int, pair schemas.PairRow) (Answer, error), save func(Label) error) (*matchers.Model, []Label, error) {
-	model := prior
-	if len(labels) > 0 {
-		m, err := FineTune(c, labels, prior, opts)
-		if err != nil {
-			return nil, labels, err
-		}
-		model = m
+	model, err := FineTune(c, labels, prior, opts)
+	if err != nil {
+		return nil, labels, err
 	}
 	skip := map[[2]string]bool{}
 	for _, l := range labels {
@@ -181,6 +177,9 @@ func logit(p float64) float64 {
 // pairs, the features computed over the whole corpus as the job computes
 // them. The model keeps opts.Threshold. Without labels it returns prior.
 func FineTune(c *replay.Corpus, labels []Label, prior *matchers.Model, opts ActiveOptions) (*matchers.Model, error) {
+	if len(labels) == 0 {
+		return prior, nil
+	}
 	X := make([][]float64, 0, len(labels))
 	y := make([]bool, 0, len(labels))
 	matches := 0
@@ -193,9 +192,6 @@ func FineTune(c *replay.Corpus, labels []Label, prior *matchers.Model, opts Acti
 		if l.Match {
 			matches++
 		}
-	}
-	if len(labels) == 0 {
-		return prior, nil
 	}
 	// The loss is a mean over the labels and a row's curvature about a
 	// quarter at most, so λ = PriorWeight/(4n) makes the prior count

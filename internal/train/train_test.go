@@ -87,12 +87,12 @@ func TestThresholdForUnseenData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		curve, err := f1Curve(f.model, d, opts.Features, grid)
+		points, err := curve(f.model, d, grid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k := range grid {
-			mean[k] += curve[k] / 2
+			mean[k] += points[k].F1 / 2
 		}
 	}
 	at := func(th float64) float64 { return mean[int(math.Round(th*100))-1] }
