@@ -11,7 +11,6 @@ import (
 
 	"cloud.google.com/go/bigquery"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 	"google.golang.org/api/googleapi"
@@ -21,7 +20,7 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&loadBigQueryFn{})
+	registerBatchFn((*loadBigQueryFn)(nil))
 }
 
 // BigQueryTarget says where LoadBigQuery loads a committed output.

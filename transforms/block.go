@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -15,7 +14,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, spill.Ref, func(int, spill.Ref), error](&blockFn{})
+	registerBatchFn((*blockFn)(nil))
 }
 
 // Block computes each surviving record's matching view and blocking keys,

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(int, spill.Ref), error](&clusterFn{})
+	registerBatchFn((*clusterFn)(nil))
 	register.Function1x2(keyZero)
 }
 

@@ -21,8 +21,8 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(string), error](&commitFn{})
-	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&manifestFn{})
+	registerBatchFn((*commitFn)(nil))
+	registerBatchFn((*manifestFn)(nil))
 	register.Iter1[string]()
 }
 

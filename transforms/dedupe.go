@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -15,7 +14,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(int, spill.Ref), error](&dedupeFn{})
+	registerBatchFn((*dedupeFn)(nil))
 }
 
 // Dedupe collapses the records of each source that share a source id to

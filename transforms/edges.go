@@ -13,7 +13,6 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -22,9 +21,9 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, spill.Ref, func(int, spill.Ref), error](&packEdgesFn{})
-	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(string), error](&writeEdgesFn{})
-	register.DoFn3x1[context.Context, []byte, func(string), error](&writeScoringFn{})
+	registerBatchFn((*packEdgesFn)(nil))
+	registerBatchFn((*writeEdgesFn)(nil))
+	registerBatchFn((*writeScoringFn)(nil))
 }
 
 // EdgesDir holds every accepted match edge of a run (schemas.EdgeRow) and

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register.DoFn5x1[context.Context, []byte, func(*SourceTally) bool, func(*string) bool, func(string), error](&guardRejectsFn{})
+	registerBatchFn((*guardRejectsFn)(nil))
 	register.Iter1[SourceTally]()
 }
 

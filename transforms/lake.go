@@ -20,8 +20,8 @@ import (
 
 func init() {
 	register.DoFn3x1[context.Context, SourceRecord, func(string), error](&writeRawFn{})
-	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writeProcessedFn{})
-	register.DoFn3x1[context.Context, MasterShard, func(string), error](&writeCuratedFn{})
+	registerBatchFn((*writeProcessedFn)(nil))
+	registerBatchFn((*writeCuratedFn)(nil))
 }
 
 // Folders of the lake layout (output.layout: lake), besides links/,

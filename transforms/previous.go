@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, []byte, func(string), error](&listPreviousRecordsFn{})
+	registerBatchFn((*listPreviousRecordsFn)(nil))
 	register.DoFn3x1[context.Context, string, func(schemas.Product), error](&readPreviousRecordsFn{})
 }
 

@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	register.DoFn2x1[string, func(ReadTask), error](&expandSourceFn{})
+	registerBatchFn((*expandSourceFn)(nil))
 	register.DoFn3x1[context.Context, ReadTask, func(SourceRecord), error](&readTaskFn{})
 	register.Emitter1[ReadTask]()
 	register.Emitter1[SourceRecord]()

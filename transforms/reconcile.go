@@ -15,9 +15,9 @@ import (
 
 func init() {
 	register.Function1x1(summarizeMasters)
-	register.DoFn5x1[context.Context, []byte, func(*[]byte) bool, func([]byte), func(ChangeShard), error](&reconcileFn{})
-	register.DoFn3x1[MasterShard, func(*[]byte) bool, func(MasterShard), error](&applyIDsFn{})
-	register.DoFn3x1[context.Context, ChangeShard, func(string), error](&writeChangesFn{})
+	registerBatchFn((*reconcileFn)(nil))
+	registerBatchFn((*applyIDsFn)(nil))
+	registerBatchFn((*writeChangesFn)(nil))
 	register.Emitter1[MasterShard]()
 	register.Emitter1[ChangeShard]()
 }

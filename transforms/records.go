@@ -7,14 +7,13 @@ import (
 	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writeRecordsFn{})
+	registerBatchFn((*writeRecordsFn)(nil))
 }
 
 // RecordsDir holds every accepted record after within-source dedupe, in

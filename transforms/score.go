@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*spill.Ref) bool, func(spill.Ref), func(int, spill.Ref), error](&scoreFn{})
+	registerBatchFn((*scoreFn)(nil))
 	register.Emitter1[spill.Ref]()
 }
 

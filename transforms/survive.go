@@ -18,8 +18,8 @@ import (
 )
 
 func init() {
-	register.DoFn5x1[context.Context, int, func(*spill.Ref) bool, func(*spill.Ref) bool, func(int, spill.Ref), error](&assignFn{})
-	register.DoFn4x1[context.Context, int, func(*spill.Ref) bool, func(MasterShard), error](&surviveFn{})
+	registerBatchFn((*assignFn)(nil))
+	registerBatchFn((*surviveFn)(nil))
 	register.Emitter1[MasterShard]()
 }
 

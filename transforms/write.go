@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register.DoFn3x1[context.Context, MasterShard, func(string), error](&writeMastersFn{})
+	registerBatchFn((*writeMastersFn)(nil))
 	register.DoFn4x1[context.Context, int, func(*schemas.RejectRow) bool, func(string), error](&writeRejectsFn{})
 	register.Function1x2(keyReject)
 	register.Emitter1[string]()

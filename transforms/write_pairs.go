@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -16,7 +15,7 @@ import (
 )
 
 func init() {
-	register.DoFn4x1[context.Context, int, spill.Ref, func(string), error](&writePairsFn{})
+	registerBatchFn((*writePairsFn)(nil))
 }
 
 // PairsDir holds the scored candidate pairs when output.write_pairs is set.
