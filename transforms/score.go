@@ -249,12 +249,9 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]bulk.Candidate, er
 func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 	// (block hash, candidate) for every membership, sorted: each run of
 	// one hash is a block, its candidates in record key order. The
-	// memberships are bucketed by the hash's top bits and the buckets
-	// sorted on every core.
-	type membership struct {
-		block uint64
-		cand  int32
-	}
+	// memberships are bucketed by the hash's top bits, filled in
+	// candidate order, and each bucket radix-sorted by the other bits
+	// (stable, so candidates stay in order) on every core.
 	const bucketBits = 8
 	bucketOf := func(h uint64) int { return int(h >> (64 - bucketBits)) }
 	start := make([]int, 1<<bucketBits+1)
@@ -266,19 +263,18 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 	for b := 1; b < len(start); b++ {
 		start[b] += start[b-1]
 	}
-	all := make([]membership, start[len(start)-1])
+	all := make([]bulk.Membership, start[len(start)-1])
 	next := slices.Clone(start[:len(start)-1])
 	for i, c := range cands {
 		for _, h := range c.Blocks {
 			b := bucketOf(h)
-			all[next[b]] = membership{h, int32(i)}
+			all[next[b]] = bulk.Membership{Block: h, Cand: int32(i)}
 			next[b]++
 		}
 	}
 	bulk.Parallel(1<<bucketBits, func(b int) {
-		slices.SortFunc(all[start[b]:start[b+1]], func(x, y membership) int {
-			return cmp.Or(cmp.Compare(x.block, y.block), cmp.Compare(x.cand, y.cand))
-		})
+		bucket := all[start[b]:start[b+1]]
+		bulk.SortMemberships(bucket, make([]bulk.Membership, len(bucket)), 64-bucketBits)
 	})
 	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands)),
 		source: make([]uint16, len(cands)), unchanged: make([]bool, len(cands)), titleKey: make([]uint64, len(cands))}
@@ -299,10 +295,10 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 	// A block of one record pairs nothing: it gets no id, which keeps the
 	// per-candidate lists that every pair merges short. Members and block
 	// lists are windows of two flat arrays, sized in a first pass.
-	forEachBlock := func(fn func(m []membership)) {
+	forEachBlock := func(fn func(m []bulk.Membership)) {
 		for start := 0; start < len(all); {
 			end := start + 1
-			for end < len(all) && all[end].block == all[start].block {
+			for end < len(all) && all[end].Block == all[start].Block {
 				end++
 			}
 			if end-start > 1 {
@@ -311,15 +307,15 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 			start = end
 		}
 	}
-	isBig := func(m []membership) bool { return maxBlock > 0 && len(m) > maxBlock }
+	isBig := func(m []bulk.Membership) bool { return maxBlock > 0 && len(m) > maxBlock }
 	ordinaryOf := make([]int32, len(cands))
 	total, ordinary := 0, 0
-	forEachBlock(func(m []membership) {
+	forEachBlock(func(m []bulk.Membership) {
 		total += len(m)
 		if !isBig(m) {
 			ordinary += len(m)
 			for _, x := range m {
-				ordinaryOf[x.cand]++
+				ordinaryOf[x.Cand]++
 			}
 		}
 	})
@@ -329,21 +325,21 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 		flatBlocks = flatBlocks[:len(flatBlocks)+int(n)]
 	}
 	flatMembers := make([]int32, 0, total)
-	forEachBlock(func(block []membership) {
+	forEachBlock(func(block []bulk.Membership) {
 		id := int32(len(sb.members))
 		from := len(flatMembers)
 		for _, x := range block {
-			flatMembers = append(flatMembers, x.cand)
+			flatMembers = append(flatMembers, x.Cand)
 		}
 		big := isBig(block)
 		if !big {
 			for _, x := range block {
-				sb.blockOf[x.cand] = append(sb.blockOf[x.cand], id) // ids ascend with the hash
+				sb.blockOf[x.Cand] = append(sb.blockOf[x.Cand], id) // ids ascend with the hash
 			}
 		}
 		sb.members = append(sb.members, flatMembers[from:len(flatMembers):len(flatMembers)])
 		sb.big = append(sb.big, big)
-		sb.dropBig = append(sb.dropBig, block[0].block&1 == 1)
+		sb.dropBig = append(sb.dropBig, block[0].Block&1 == 1)
 	})
 	for i := range cands {
 		cands[i].Blocks = nil // now in blockOf; free for the scoring that follows
