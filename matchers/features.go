@@ -91,6 +91,31 @@ var Features = []Feature{
 		}},
 	{"price_known", "1 when both prices are known in one currency", 0,
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
+	{"uncoded", "1 when no code can be compared: not both records have model numbers, nor both a GTIN", 0,
+		func(a, b *Prepared) float64 { return is(uncoded(a, b)) }},
+	{"title_tfidf_uncoded", "title_tfidf when no code can be compared (uncoded), else 0: titles decide where codes cannot", 1,
+		func(a, b *Prepared) float64 {
+			if !uncoded(a, b) {
+				return 0
+			}
+			return Cosine(a.TFIDF, b.TFIDF)
+		}},
+	{"title_containment_uncoded", "title_containment when no code can be compared (uncoded), else 0", 1,
+		func(a, b *Prepared) float64 {
+			if !uncoded(a, b) {
+				return 0
+			}
+			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
+		}},
+}
+
+// uncoded reports whether no code of the two records can be compared, so
+// that codes argue neither way. Among pairs whose codes can be compared,
+// look-alike siblings share almost their whole title and only the code
+// tells them apart, which drives a plain title similarity's weight to
+// zero; the _uncoded features let titles count where codes cannot.
+func uncoded(a, b *Prepared) bool {
+	return (len(a.Models) == 0 || len(b.Models) == 0) && (a.GTIN == "" || b.GTIN == "")
 }
 
 // comparableModels returns the model numbers two records are compared

@@ -1,6 +1,7 @@
 package matchers
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -189,6 +190,54 @@ func TestNumericTokenGluedColour(t *testing.T) {
 	for _, tt := range tests {
 		if got := numericToken(tt.tok, models); got != tt.want {
 			t.Errorf("numericToken(%q, %q) = %v, want %v", tt.tok, models, got, tt.want)
+		}
+	}
+}
+
+// TestUncodedTitleFeatures checks that the title similarities of the
+// uncoded features count only when no code can be compared: both records
+// without one, or only one of them with one; not two model numbers, nor
+// two GTINs.
+func TestUncodedTitleFeatures(t *testing.T) {
+	fs, err := NewFeatureSet([]string{"uncoded", "title_tfidf_uncoded", "title_containment_uncoded"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An empty IDF weighs every token the same, so the cosine is the
+	// shared words over the geometric mean of the word counts.
+	idf := &IDF{}
+	prep := func(f Fields) *Prepared {
+		p := Prepare(f, nil)
+		p.TFIDF = idf.Vector(p.TitleTokens)
+		return &p
+	}
+	tests := []struct {
+		name  string
+		a, b  *Prepared
+		wants []float64
+	}{
+		{"no codes, the same title: TF-IDF cosine 1, containment 1",
+			prep(Fields{Title: "Sony Turntable"}), prep(Fields{Title: "Sony Turntable"}), []float64{1, 1, 1}},
+		{"no codes: 2 words of 3 shared",
+			prep(Fields{Title: "Bose Speaker System"}), prep(Fields{Title: "Bose Speaker Stand"}), []float64{1, 2.0 / 3, 2.0 / 3}},
+		{"no codes: 1 word shared, of 1 and 4",
+			prep(Fields{Title: "Bose"}), prep(Fields{Title: "Bose Acoustimass Speaker System"}), []float64{1, 0.5, 1}},
+		{"a code on one side only cannot be compared",
+			prep(Fields{Title: "Sony Turntable", ModelNumber: "PSLX350H"}), prep(Fields{Title: "Sony Turntable"}), []float64{1, 1, 1}},
+		{"two model numbers decide, not the title",
+			prep(Fields{Title: "Sony Turntable PSLX350H"}), prep(Fields{Title: "Sony Turntable PSLX300H"}), []float64{0, 0, 0}},
+		{"two GTINs decide, not the title",
+			prep(Fields{Title: "Sony Turntable", GTIN: "4006381333931"}), prep(Fields{Title: "Sony Turntable", GTIN: "4006381333931"}), []float64{0, 0, 0}},
+	}
+	for _, tt := range tests {
+		got := fs.Compute(tt.a, tt.b, nil)
+		for i, w := range tt.wants {
+			if math.Abs(got[i]-w) > 1e-9 {
+				t.Errorf("%s: got %v, want %v (models %v, %v)", tt.name, got, tt.wants, tt.a.Models, tt.b.Models)
+			}
+		}
+		if rev := fs.Compute(tt.b, tt.a, nil); !slices.Equal(rev, got) {
+			t.Errorf("%s: not symmetric: %v vs %v", tt.name, rev, got)
 		}
 	}
 }
