@@ -5,20 +5,22 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/reconcile"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.Function1x1(summarizeMasters)
-	register.DoFn5x1[context.Context, []byte, func(*[]byte) bool, func([]byte), func(ChangeShard), error](&reconcileFn{})
-	register.DoFn3x1[MasterShard, func(*[]byte) bool, func(MasterShard), error](&applyIDsFn{})
+	register.DoFn4x1[context.Context, int, spill.Ref, func(spill.Ref), error](&summarizeMastersFn{})
+	register.DoFn5x1[context.Context, []byte, func(*spill.Ref) bool, func([]byte), func(ChangeShard), error](&reconcileFn{})
+	register.DoFn5x1[context.Context, int, spill.Ref, func(*[]byte) bool, func(int, spill.Ref), error](&applyIDsFn{})
 	register.DoFn3x1[context.Context, ChangeShard, func(string), error](&writeChangesFn{})
-	register.Emitter1[MasterShard]()
 	register.Emitter1[ChangeShard]()
 }
 
@@ -34,6 +36,7 @@ type ChangeShard struct {
 type ReconcileOptions struct {
 	Previous string // the previous run's committed output directory
 	RunID    string // written into every change row
+	Spill    spill.Store
 }
 
 // Reconcile gives this run's masters the ids of the previous run's masters
@@ -45,18 +48,38 @@ type ReconcileOptions struct {
 // back, as a side input: in a steady state, the few renamed or created
 // since the first run.
 //
-// It takes the PCollection<MasterShard> from Survive and returns the
-// PCollection<MasterShard> with reconciled ids and generations, and a
+// It takes the PCollection<KV<int,spill.Ref>> of masters batches from
+// Survive and returns the same with reconciled ids and generations, and a
 // singleton PCollection<ChangeShard> of the change events for
 // WriteChanges. Event counts are the counters MetricChangesPrefix+kind.
+// The summaries are spilled too.
 func Reconcile(s beam.Scope, opts ReconcileOptions, masters beam.PCollection) (reconciled, changes beam.PCollection) {
 	s = s.Scope("linkbeam.Reconcile")
-	summaries := beam.ParDo(s, summarizeMasters, masters)
+	summaries := beam.ParDo(s, &summarizeMastersFn{Spill: opts.Spill}, masters)
 	// An impulse, not a GroupByKey: reconciliation runs (and retires every
 	// previous master) even when this run has no master at all.
 	plan, changes := beam.ParDo2(s, &reconcileFn{Options: opts}, beam.Impulse(s), beam.SideInput{Input: summaries})
-	reconciled = beam.ParDo(s, &applyIDsFn{}, masters, beam.SideInput{Input: plan})
+	reconciled = beam.ParDo(s, &applyIDsFn{Spill: opts.Spill}, masters, beam.SideInput{Input: plan})
 	return reconciled, changes
+}
+
+// summarizeMastersFn spills the summary of a masters batch
+// (summarizeMasters).
+type summarizeMastersFn struct {
+	Spill spill.Store
+}
+
+func (fn *summarizeMastersFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(spill.Ref)) error {
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	out, err := fn.Spill.Put(ctx, spillSummaries, shard, summarizeMasters(MasterShard{Shard: shard, Masters: masters, Links: links}))
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	emit(out)
+	return nil
 }
 
 // summarizeMasters packs each master of a shard as its clustering id,
@@ -110,14 +133,15 @@ type reconcileFn struct {
 	Options ReconcileOptions
 }
 
-func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, batches func(*[]byte) bool, emitPlan func([]byte), emitChanges func(ChangeShard)) error {
+func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, summaries func(*spill.Ref) bool, emitPlan func([]byte), emitChanges func(ChangeShard)) error {
 	var clusters []reconcile.Cluster
-	var batch []byte
-	for batches(&batch) {
+	err := bulk.Read(ctx, summaries, func(batch []byte) error {
 		var err error
-		if clusters, err = decodeSummaries(batch, clusters); err != nil {
-			return fmt.Errorf("reconcile: %w", err)
-		}
+		clusters, err = decodeSummaries(batch, clusters)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
 	prev, err := loadPrevious(ctx, fn.Options.Previous)
 	if err != nil {
@@ -221,13 +245,15 @@ func (p plan) assignment(id string) reconcile.Assignment {
 	return reconcile.Assignment{ID: id}
 }
 
-// applyIDsFn rewrites a MasterShard with the reconciled ids. It copies:
-// the input element may be shared with other consumers.
+// applyIDsFn rewrites a masters batch with the reconciled ids and spills
+// the result.
 type applyIDsFn struct {
+	Spill spill.Store
+
 	plan plan
 }
 
-func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, emit func(MasterShard)) error {
+func (fn *applyIDsFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, planIn func(*[]byte) bool, emit func(int, spill.Ref)) error {
 	if fn.plan == nil {
 		var b []byte
 		if !planIn(&b) {
@@ -239,21 +265,31 @@ func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, 
 		}
 		fn.plan = p
 	}
-	out := MasterShard{Shard: ms.Shard,
-		Masters: make([]schemas.MasterRow, len(ms.Masters)),
-		Links:   make([]schemas.LinkRow, len(ms.Links))}
-	for i, m := range ms.Masters {
-		a := fn.plan.assignment(m.MasterID)
-		m.MasterID, m.CreatedGeneration = a.ID, a.Generation
-		out.Masters[i] = m
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
-	for i, l := range ms.Links {
-		l.MasterID = fn.plan.assignment(l.MasterID).ID
-		out.Links[i] = l
+	fn.plan.apply(masters, links)
+	out, err := bulk.PutMasters(ctx, fn.Spill, spillReconciled, shard, masters, links)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
-	sort.Slice(out.Masters, func(i, j int) bool { return out.Masters[i].MasterID < out.Masters[j].MasterID })
-	emit(out)
+	emit(shard, out)
 	return nil
+}
+
+// apply gives a shard's masters and links their reconciled ids, in place,
+// and keeps the masters sorted by id.
+func (p plan) apply(masters []schemas.MasterRow, links []schemas.LinkRow) {
+	for i := range masters {
+		m := &masters[i]
+		a := p.assignment(m.MasterID)
+		m.MasterID, m.CreatedGeneration = a.ID, a.Generation
+	}
+	for i := range links {
+		links[i].MasterID = p.assignment(links[i].MasterID).ID
+	}
+	bulk.SortInPlace(masters, func(a, b *schemas.MasterRow) int { return strings.Compare(a.MasterID, b.MasterID) })
 }
 
 // WriteChanges writes the singleton PCollection<ChangeShard> from
