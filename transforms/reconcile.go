@@ -170,11 +170,11 @@ func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, summaries f
 // loadPrevious reads what reconciliation needs of a committed output: its
 // links and, per master, its generation and fingerprint.
 func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
-	links, err := readPrevious[schemas.LinkRow](ctx, dir, LinksDir)
+	links, err := readPrevious[previousLink](ctx, dir, LinksDir)
 	if err != nil {
 		return reconcile.Previous{}, err
 	}
-	masters, err := readPrevious[schemas.MasterRow](ctx, dir, MastersDir)
+	masters, err := readPrevious[previousMaster](ctx, dir, MastersDir)
 	if err != nil {
 		return reconcile.Previous{}, err
 	}
@@ -182,31 +182,46 @@ func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
 		Masters: make([]reconcile.Master, len(masters)),
 		Links:   make(map[string]string, len(links)),
 	}
-	for i := range masters {
+	bulk.Parallel(len(masters), func(i int) {
 		m := &masters[i]
+		row := schemas.MasterRow{ProductColumns: m.ProductColumns}
 		prev.Masters[i] = reconcile.Master{ID: m.MasterID, Generation: m.CreatedGeneration,
-			Fingerprint: schemas.MasterFingerprint(m)}
-	}
+			Fingerprint: schemas.MasterFingerprint(&row)}
+	})
 	for _, l := range links {
 		prev.Links[schemas.RecordKey(l.Source, l.SourceID)] = l.MasterID
 	}
 	return prev, nil
 }
 
+// previousLink and previousMaster are the columns of links/ and masters/
+// that loadPrevious reads (their tags as in schemas.LinkRow and
+// schemas.MasterRow); the others are not decoded.
+type previousLink struct {
+	MasterID string `parquet:"master_id"`
+	Source   string `parquet:"source,dict"`
+	SourceID string `parquet:"source_id"`
+}
+
+type previousMaster struct {
+	MasterID string `parquet:"master_id"`
+	schemas.ProductColumns
+	CreatedGeneration int64 `parquet:"created_generation"`
+}
+
 // A plan lists the clusters whose master id or generation differ from
 // (clustering id, 0): clustering id, master id, generation.
 func encodePlan(res reconcile.Result) []byte {
-	var out []byte
-	ids := make([]string, 0, len(res.IDs))
-	for id := range res.IDs {
-		ids = append(ids, id)
+	var ids []string
+	for id, a := range res.IDs {
+		if a.ID != id || a.Generation != 0 {
+			ids = append(ids, id)
+		}
 	}
 	sort.Strings(ids)
+	var out []byte
 	for _, id := range ids {
 		a := res.IDs[id]
-		if a.ID == id && a.Generation == 0 {
-			continue
-		}
 		out = schemas.AppendString(out, id)
 		out = schemas.AppendString(out, a.ID)
 		out = binary.AppendVarint(out, a.Generation)
