@@ -83,21 +83,45 @@ func (fn *summarizeMastersFn) ProcessElement(ctx context.Context, shard int, ref
 }
 
 // summarizeMasters packs each master of a shard as its clustering id,
-// its fingerprint and its member keys.
+// its fingerprint and its member keys (in link order).
 func summarizeMasters(ms MasterShard) []byte {
-	members := map[string][]string{}
-	for _, l := range ms.Links {
-		members[l.MasterID] = append(members[l.MasterID], schemas.RecordKey(l.Source, l.SourceID))
+	// The links of master m end up as links[at[m]:at[m+1]], indices into
+	// ms.Links, by a counting sort: one map of the shard's masters rather
+	// than a slice each.
+	index := make(map[string]int, len(ms.Masters))
+	for i := range ms.Masters {
+		index[ms.Masters[i].MasterID] = i
 	}
+	owner := make([]int, len(ms.Links))
+	at := make([]int, len(ms.Masters)+3) // counts of m at m+2, m from -1
+	for i := range ms.Links {
+		m, ok := index[ms.Links[i].MasterID]
+		if !ok {
+			m = -1 // not a master of this shard: in no summary
+		}
+		owner[i] = m
+		at[m+2]++
+	}
+	for m := 2; m < len(at); m++ {
+		at[m] += at[m-1]
+	}
+	links := make([]int, len(ms.Links))
+	for i, m := range owner {
+		links[at[m+1]] = i
+		at[m+1]++
+	}
+	fingerprints := make([]string, len(ms.Masters))
+	bulk.Parallel(len(ms.Masters), func(i int) { fingerprints[i] = schemas.MasterFingerprint(&ms.Masters[i]) })
 	var out []byte
 	for i := range ms.Masters {
-		m := &ms.Masters[i]
-		out = schemas.AppendString(out, m.MasterID)
-		out = schemas.AppendString(out, schemas.MasterFingerprint(m))
-		keys := members[m.MasterID]
-		out = binary.AppendUvarint(out, uint64(len(keys)))
-		for _, k := range keys {
-			out = schemas.AppendString(out, k)
+		out = schemas.AppendString(out, ms.Masters[i].MasterID)
+		out = schemas.AppendString(out, fingerprints[i])
+		out = binary.AppendUvarint(out, uint64(at[i+1]-at[i]))
+		for _, j := range links[at[i]:at[i+1]] {
+			l := &ms.Links[j]
+			// schemas.RecordKey, without building the string
+			out = binary.AppendUvarint(out, uint64(len(l.Source)+1+len(l.SourceID)))
+			out = append(append(append(out, l.Source...), ':'), l.SourceID...)
 		}
 	}
 	return out
