@@ -9,6 +9,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 	"github.com/linkbeam/linkbeam/transforms"
 )
@@ -86,13 +87,14 @@ func (inc *incremental) addReused(s beam.Scope, accepted beam.PCollection) beam.
 	return beam.Flatten(s, accepted, transforms.ReadPrevious(s, inc.previous, inc.reuse))
 }
 
-// reconcile gives the PCollection<transforms.MasterShard> from Survive the
-// previous ids and writes changes/ under staging. It returns the
-// reconciled masters and the written paths (none without --previous).
-func (inc *incremental) reconcile(s beam.Scope, staging, compression string, masters beam.PCollection) (beam.PCollection, []beam.PCollection) {
+// reconcile gives the masters batches from Survive (PCollection<KV<int,
+// spill.Ref>>) the previous ids and writes changes/ under staging. It
+// returns the reconciled masters batches and the written paths (none
+// without --previous).
+func (inc *incremental) reconcile(s beam.Scope, store spill.Store, staging, compression string, masters beam.PCollection) (beam.PCollection, []beam.PCollection) {
 	if inc == nil {
 		return masters, nil
 	}
-	masters, changes := transforms.Reconcile(s, transforms.ReconcileOptions{Previous: inc.previous, RunID: inc.runID}, masters)
+	masters, changes := transforms.Reconcile(s, transforms.ReconcileOptions{Previous: inc.previous, RunID: inc.runID, Spill: store}, masters)
 	return masters, []beam.PCollection{transforms.WriteChanges(s, staging, compression, changes)}
 }

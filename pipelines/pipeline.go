@@ -135,7 +135,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	masters := transforms.Survive(s, transforms.SurviveOptions{
 		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards, Spill: store,
 	}, survivors, assignments)
-	masters, extra := inc.reconcile(s, staging, cfg.Output.Compression, masters)
+	masters, extra := inc.reconcile(s, store, staging, cfg.Output.Compression, masters)
 	var written beam.PCollection
 	plan := transforms.StandardPlan
 	if cfg.Output.Layout == schemas.LayoutLake {

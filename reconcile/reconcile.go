@@ -143,21 +143,30 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 		size[i]++
 	}
 
+	// The previous masters each cluster shares records with, and how
+	// many: cluster c's are overlaps[off[c]:off[c+1]], sorted by id.
 	type overlap struct {
 		prev   int
 		shared int64
 	}
-	overlaps := make([][]overlap, len(next))
+	overlaps := make([]overlap, 0, len(next))
+	off := make([]int, len(next)+1)
+	at := make([]int, len(prev.Masters)) // 1 + the position in the cluster's overlaps; 0: none yet
 	minKey := make([]string, len(next))
 	remains := make([]bool, len(prev.Masters))
 	seenCluster := make(map[string]bool, len(next))
-	seenRecord := map[string]bool{}
+	records := 0
+	for _, cl := range next {
+		records += len(cl.Members)
+	}
+	seenRecord := make(map[string]bool, records)
+	lastID, lastP := "", -1 // a cluster's members mostly share one previous master
 	for c, cl := range next {
 		if seenCluster[cl.ID] {
 			return Result{}, fmt.Errorf("reconcile: two clusters have the id %s", cl.ID)
 		}
 		seenCluster[cl.ID] = true
-		shared := map[int]int64{}
+		off[c] = len(overlaps)
 		for _, key := range cl.Members {
 			if seenRecord[key] {
 				return Result{}, fmt.Errorf("reconcile: record %s is in two clusters", key)
@@ -166,23 +175,50 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 			if minKey[c] == "" || key < minKey[c] {
 				minKey[c] = key
 			}
-			if id, ok := prev.Links[key]; ok {
-				shared[idx[id]]++
+			id, ok := prev.Links[key]
+			if !ok {
+				continue
 			}
+			if id != lastID {
+				lastID, lastP = id, idx[id]
+			}
+			if at[lastP] == 0 {
+				overlaps = append(overlaps, overlap{prev: lastP})
+				at[lastP] = len(overlaps) - off[c]
+			}
+			overlaps[off[c]+at[lastP]-1].shared++
 		}
-		for p, n := range shared {
-			overlaps[c] = append(overlaps[c], overlap{p, n})
-			remains[p] = true
+		os := overlaps[off[c]:]
+		for _, o := range os {
+			at[o.prev] = 0
+			remains[o.prev] = true
 		}
-		slices.SortFunc(overlaps[c], func(a, b overlap) int { return strings.Compare(prev.Masters[a.prev].ID, prev.Masters[b.prev].ID) })
+		if len(os) > 1 {
+			slices.SortFunc(os, func(a, b overlap) int { return strings.Compare(prev.Masters[a.prev].ID, prev.Masters[b.prev].ID) })
+		}
 	}
+	off[len(next)] = len(overlaps)
+	overlapsOf := func(c int) []overlap { return overlaps[off[c]:off[c+1]] }
 
+	owner := make([]int, len(next)) // previous master whose id the cluster keeps, or -1
+	kept := make([]bool, len(prev.Masters))
 	type candidate struct {
 		next, prev int
 		shared     int64
 	}
 	var cands []candidate
-	for c, os := range overlaps {
+	for c := range next {
+		owner[c] = -1
+		os := overlapsOf(c)
+		// A cluster that holds every record of the one previous master it
+		// shares records with is that master's only candidate, and the
+		// master its only one: the greedy order gives it that id whatever
+		// the other candidates, so it need not be sorted among them.
+		if len(os) == 1 && os[0].shared == size[os[0].prev] {
+			owner[c] = os[0].prev
+			kept[os[0].prev] = true
+			continue
+		}
 		for _, o := range os {
 			cands = append(cands, candidate{c, o.prev, o.shared})
 		}
@@ -203,11 +239,6 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 		}
 		return strings.Compare(minKey[a.next], minKey[b.next])
 	})
-	owner := make([]int, len(next)) // previous master whose id the cluster keeps, or -1
-	for c := range owner {
-		owner[c] = -1
-	}
-	kept := make([]bool, len(prev.Masters))
 	for _, cd := range cands {
 		if owner[cd.next] < 0 && !kept[cd.prev] {
 			owner[cd.next] = cd.prev
@@ -215,25 +246,25 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 		}
 	}
 
-	used := make(map[string]bool, len(prev.Masters)+len(next))
-	for _, m := range prev.Masters {
-		used[m.ID] = true
-	}
 	// Kept ids first, then new ones, so that a new id never takes a kept one.
 	for c, cl := range next {
 		if p := owner[c]; p >= 0 {
 			res.IDs[cl.ID] = Assignment{ID: prev.Masters[p].ID, Generation: prev.Masters[p].Generation}
 		}
 	}
+	created := map[string]bool{} // with the previous ids (idx), the ids taken
 	for c, cl := range next {
 		if owner[c] >= 0 {
 			continue
 		}
 		id := cl.ID
-		for n := 1; used[id]; n++ {
+		for n := 1; ; n++ {
+			if _, taken := idx[id]; !taken && !created[id] {
+				break
+			}
 			id = AlternateID(cl.ID, n)
 		}
-		used[id] = true
+		created[id] = true
 		res.IDs[cl.ID] = Assignment{ID: id, Generation: res.Generation}
 	}
 
@@ -245,7 +276,7 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 		case p >= 0:
 			pm := &prev.Masters[p]
 			var shared int64
-			for _, o := range overlaps[c] {
+			for _, o := range overlapsOf(c) {
 				if o.prev == p {
 					shared = o.shared
 					continue
@@ -260,11 +291,11 @@ func Reconcile(prev Previous, next []Cluster) (Result, error) {
 				res.Events = append(res.Events, Event{Kind: Updated, MasterID: id, PreviousIDs: []string{pm.ID},
 					Records: n, PreviousRecords: size[p], SharedRecords: shared})
 			}
-		case len(overlaps[c]) == 0:
+		case len(overlapsOf(c)) == 0:
 			res.Events = append(res.Events, Event{Kind: Created, MasterID: id, Records: n})
 		default:
 			ev := Event{Kind: Split, MasterID: id, Records: n}
-			for _, o := range overlaps[c] {
+			for _, o := range overlapsOf(c) {
 				ev.PreviousIDs = append(ev.PreviousIDs, prev.Masters[o.prev].ID)
 				ev.PreviousRecords += size[o.prev]
 				ev.SharedRecords += o.shared

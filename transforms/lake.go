@@ -73,7 +73,8 @@ func RawPartition(source, runDate string) string {
 // WriteLake writes the lake layout's raw/, processed/ and curated/ and
 // links/ under opts.Dir. It takes the PCollection<SourceRecord> from Read,
 // the PCollection<KV<int,spill.Ref>> of survivor batches from Dedupe and
-// the PCollection<MasterShard> from Survive, and returns the
+// the PCollection<KV<int,spill.Ref>> of masters batches from Survive, and
+// returns the
 // PCollection<string> of written paths. Each worker writes the files of
 // its own elements; nothing funnels through one worker.
 func WriteLake(s beam.Scope, opts LakeOptions, records, survivors, masters beam.PCollection) beam.PCollection {
@@ -193,7 +194,7 @@ func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref s
 	return writePart(ctx, fn.Dir+"/"+ProcessedDir, shard, rows, fn.Compression, emit)
 }
 
-// writeCuratedFn writes the masters of one MasterShard to
+// writeCuratedFn writes the masters of one masters batch to
 // curated/category=<c>/part-<shard>.parquet, one file per category in the
 // shard, and its links to links/part-<shard>.parquet.
 type writeCuratedFn struct {
@@ -201,11 +202,15 @@ type writeCuratedFn struct {
 	Compression string
 }
 
-func (fn *writeCuratedFn) ProcessElement(ctx context.Context, ms MasterShard, emit func(string)) error {
-	name := partName(ms.Shard)
+func (fn *writeCuratedFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return err
+	}
+	name := partName(shard)
 	byCategory := map[string][]schemas.CuratedMasterRow{}
-	for i := range ms.Masters {
-		m := &ms.Masters[i]
+	for i := range masters {
+		m := &masters[i]
 		byCategory[m.Category] = append(byCategory[m.Category], schemas.NewCuratedMasterRow(m))
 	}
 	for _, c := range slices.Sorted(maps.Keys(byCategory)) {
@@ -216,7 +221,7 @@ func (fn *writeCuratedFn) ProcessElement(ctx context.Context, ms MasterShard, em
 		emit(path)
 	}
 	lp := fn.Dir + "/" + LinksDir + "/" + name
-	if err := writeParquet(ctx, lp, ms.Links, fn.Compression); err != nil {
+	if err := writeParquet(ctx, lp, links, fn.Compression); err != nil {
 		return err
 	}
 	emit(lp)

@@ -244,7 +244,7 @@ func TestWriteLakeWritesEveryRow(t *testing.T) {
 
 	p, s := beam.NewPipelineWithRoot()
 	written := WriteLake(s, LakeOptions{Dir: dir, Compression: "snappy", RunDate: runDate},
-		beam.CreateList(s, records), spillShards(t, s, store, spillSurvivors, batches), beam.CreateList(s, masters))
+		beam.CreateList(s, records), spillShards(t, s, store, spillSurvivors, batches), spillMasterShards(t, s, store, masters))
 	passert.Equals(s, written, beam.CreateList(s, wantPaths))
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)

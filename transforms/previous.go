@@ -12,6 +12,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -120,21 +121,23 @@ func listPrevious(ctx context.Context, dir, sub string) ([]string, error) {
 	return files, nil
 }
 
-// readPrevious reads every row of one folder of a committed output.
+// readPrevious reads every row of one folder of a committed output, a
+// file per core. T may hold only some of the files' columns: the others
+// are not decoded.
 func readPrevious[T any](ctx context.Context, dir, sub string) ([]T, error) {
 	files, err := listPrevious(ctx, dir, sub)
 	if err != nil {
 		return nil, err
 	}
-	var rows []T
-	for _, f := range files {
-		part, err := readParquetFile[T](ctx, f)
+	parts := make([][]T, len(files))
+	errs := make([]error, len(files))
+	bulk.Parallel(len(files), func(i int) { parts[i], errs[i] = readParquetFile[T](ctx, files[i]) })
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, part...)
 	}
-	return rows, nil
+	return slices.Concat(parts...), nil
 }
 
 // readParquetFile reads a whole Parquet file through the Beam filesystem

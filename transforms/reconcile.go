@@ -5,20 +5,22 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/reconcile"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
 func init() {
-	register.Function1x1(summarizeMasters)
+	registerBatchFn((*summarizeMastersFn)(nil))
 	registerBatchFn((*reconcileFn)(nil))
 	registerBatchFn((*applyIDsFn)(nil))
 	registerBatchFn((*writeChangesFn)(nil))
-	register.Emitter1[MasterShard]()
 	register.Emitter1[ChangeShard]()
 }
 
@@ -34,6 +36,7 @@ type ChangeShard struct {
 type ReconcileOptions struct {
 	Previous string // the previous run's committed output directory
 	RunID    string // written into every change row
+	Spill    spill.Store
 }
 
 // Reconcile gives this run's masters the ids of the previous run's masters
@@ -45,36 +48,80 @@ type ReconcileOptions struct {
 // back, as a side input: in a steady state, the few renamed or created
 // since the first run.
 //
-// It takes the PCollection<MasterShard> from Survive and returns the
-// PCollection<MasterShard> with reconciled ids and generations, and a
+// It takes the PCollection<KV<int,spill.Ref>> of masters batches from
+// Survive and returns the same with reconciled ids and generations, and a
 // singleton PCollection<ChangeShard> of the change events for
 // WriteChanges. Event counts are the counters MetricChangesPrefix+kind.
+// The summaries are spilled too.
 func Reconcile(s beam.Scope, opts ReconcileOptions, masters beam.PCollection) (reconciled, changes beam.PCollection) {
 	s = s.Scope("linkbeam.Reconcile")
-	summaries := beam.ParDo(s, summarizeMasters, masters)
+	summaries := beam.ParDo(s, &summarizeMastersFn{Spill: opts.Spill}, masters)
 	// An impulse, not a GroupByKey: reconciliation runs (and retires every
 	// previous master) even when this run has no master at all.
 	plan, changes := beam.ParDo2(s, &reconcileFn{Options: opts}, beam.Impulse(s), beam.SideInput{Input: summaries})
-	reconciled = beam.ParDo(s, &applyIDsFn{}, masters, beam.SideInput{Input: plan})
+	reconciled = beam.ParDo(s, &applyIDsFn{Spill: opts.Spill}, masters, beam.SideInput{Input: plan})
 	return reconciled, changes
 }
 
-// summarizeMasters packs each master of a shard as its clustering id,
-// its fingerprint and its member keys.
-func summarizeMasters(ms MasterShard) []byte {
-	members := map[string][]string{}
-	for _, l := range ms.Links {
-		members[l.MasterID] = append(members[l.MasterID], schemas.RecordKey(l.Source, l.SourceID))
+// summarizeMastersFn spills the summary of a masters batch
+// (summarizeMasters).
+type summarizeMastersFn struct {
+	Spill spill.Store
+}
+
+func (fn *summarizeMastersFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(spill.Ref)) error {
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
+	out, err := fn.Spill.Put(ctx, spillSummaries, shard, summarizeMasters(MasterShard{Shard: shard, Masters: masters, Links: links}))
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	emit(out)
+	return nil
+}
+
+// summarizeMasters packs each master of a shard as its clustering id,
+// its fingerprint and its member keys (in link order).
+func summarizeMasters(ms MasterShard) []byte {
+	// The links of master m end up as links[at[m]:at[m+1]], indices into
+	// ms.Links, by a counting sort: one map of the shard's masters rather
+	// than a slice each.
+	index := make(map[string]int, len(ms.Masters))
+	for i := range ms.Masters {
+		index[ms.Masters[i].MasterID] = i
+	}
+	owner := make([]int, len(ms.Links))
+	at := make([]int, len(ms.Masters)+3) // counts of m at m+2, m from -1
+	for i := range ms.Links {
+		m, ok := index[ms.Links[i].MasterID]
+		if !ok {
+			m = -1 // not a master of this shard: in no summary
+		}
+		owner[i] = m
+		at[m+2]++
+	}
+	for m := 2; m < len(at); m++ {
+		at[m] += at[m-1]
+	}
+	links := make([]int, len(ms.Links))
+	for i, m := range owner {
+		links[at[m+1]] = i
+		at[m+1]++
+	}
+	fingerprints := make([]string, len(ms.Masters))
+	bulk.Parallel(len(ms.Masters), func(i int) { fingerprints[i] = schemas.MasterFingerprint(&ms.Masters[i]) })
 	var out []byte
 	for i := range ms.Masters {
-		m := &ms.Masters[i]
-		out = schemas.AppendString(out, m.MasterID)
-		out = schemas.AppendString(out, schemas.MasterFingerprint(m))
-		keys := members[m.MasterID]
-		out = binary.AppendUvarint(out, uint64(len(keys)))
-		for _, k := range keys {
-			out = schemas.AppendString(out, k)
+		out = schemas.AppendString(out, ms.Masters[i].MasterID)
+		out = schemas.AppendString(out, fingerprints[i])
+		out = binary.AppendUvarint(out, uint64(at[i+1]-at[i]))
+		for _, j := range links[at[i]:at[i+1]] {
+			l := &ms.Links[j]
+			// schemas.RecordKey, without building the string
+			out = binary.AppendUvarint(out, uint64(len(l.Source)+1+len(l.SourceID)))
+			out = append(append(append(out, l.Source...), ':'), l.SourceID...)
 		}
 	}
 	return out
@@ -110,14 +157,15 @@ type reconcileFn struct {
 	Options ReconcileOptions
 }
 
-func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, batches func(*[]byte) bool, emitPlan func([]byte), emitChanges func(ChangeShard)) error {
+func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, summaries func(*spill.Ref) bool, emitPlan func([]byte), emitChanges func(ChangeShard)) error {
 	var clusters []reconcile.Cluster
-	var batch []byte
-	for batches(&batch) {
+	err := bulk.Read(ctx, summaries, func(batch []byte) error {
 		var err error
-		if clusters, err = decodeSummaries(batch, clusters); err != nil {
-			return fmt.Errorf("reconcile: %w", err)
-		}
+		clusters, err = decodeSummaries(batch, clusters)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
 	prev, err := loadPrevious(ctx, fn.Options.Previous)
 	if err != nil {
@@ -146,11 +194,11 @@ func (fn *reconcileFn) ProcessElement(ctx context.Context, _ []byte, batches fun
 // loadPrevious reads what reconciliation needs of a committed output: its
 // links and, per master, its generation and fingerprint.
 func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
-	links, err := readPrevious[schemas.LinkRow](ctx, dir, LinksDir)
+	links, err := readPrevious[previousLink](ctx, dir, LinksDir)
 	if err != nil {
 		return reconcile.Previous{}, err
 	}
-	masters, err := readPrevious[schemas.MasterRow](ctx, dir, MastersDir)
+	masters, err := readPrevious[previousMaster](ctx, dir, MastersDir)
 	if err != nil {
 		return reconcile.Previous{}, err
 	}
@@ -158,31 +206,46 @@ func loadPrevious(ctx context.Context, dir string) (reconcile.Previous, error) {
 		Masters: make([]reconcile.Master, len(masters)),
 		Links:   make(map[string]string, len(links)),
 	}
-	for i := range masters {
+	bulk.Parallel(len(masters), func(i int) {
 		m := &masters[i]
+		row := schemas.MasterRow{ProductColumns: m.ProductColumns}
 		prev.Masters[i] = reconcile.Master{ID: m.MasterID, Generation: m.CreatedGeneration,
-			Fingerprint: schemas.MasterFingerprint(m)}
-	}
+			Fingerprint: schemas.MasterFingerprint(&row)}
+	})
 	for _, l := range links {
 		prev.Links[schemas.RecordKey(l.Source, l.SourceID)] = l.MasterID
 	}
 	return prev, nil
 }
 
+// previousLink and previousMaster are the columns of links/ and masters/
+// that loadPrevious reads (their tags as in schemas.LinkRow and
+// schemas.MasterRow); the others are not decoded.
+type previousLink struct {
+	MasterID string `parquet:"master_id"`
+	Source   string `parquet:"source,dict"`
+	SourceID string `parquet:"source_id"`
+}
+
+type previousMaster struct {
+	MasterID string `parquet:"master_id"`
+	schemas.ProductColumns
+	CreatedGeneration int64 `parquet:"created_generation"`
+}
+
 // A plan lists the clusters whose master id or generation differ from
 // (clustering id, 0): clustering id, master id, generation.
 func encodePlan(res reconcile.Result) []byte {
-	var out []byte
-	ids := make([]string, 0, len(res.IDs))
-	for id := range res.IDs {
-		ids = append(ids, id)
+	var ids []string
+	for id, a := range res.IDs {
+		if a.ID != id || a.Generation != 0 {
+			ids = append(ids, id)
+		}
 	}
 	sort.Strings(ids)
+	var out []byte
 	for _, id := range ids {
 		a := res.IDs[id]
-		if a.ID == id && a.Generation == 0 {
-			continue
-		}
 		out = schemas.AppendString(out, id)
 		out = schemas.AppendString(out, a.ID)
 		out = binary.AppendVarint(out, a.Generation)
@@ -221,13 +284,15 @@ func (p plan) assignment(id string) reconcile.Assignment {
 	return reconcile.Assignment{ID: id}
 }
 
-// applyIDsFn rewrites a MasterShard with the reconciled ids. It copies:
-// the input element may be shared with other consumers.
+// applyIDsFn rewrites a masters batch with the reconciled ids and spills
+// the result.
 type applyIDsFn struct {
+	Spill spill.Store
+
 	plan plan
 }
 
-func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, emit func(MasterShard)) error {
+func (fn *applyIDsFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, planIn func(*[]byte) bool, emit func(int, spill.Ref)) error {
 	if fn.plan == nil {
 		var b []byte
 		if !planIn(&b) {
@@ -239,21 +304,31 @@ func (fn *applyIDsFn) ProcessElement(ms MasterShard, planIn func(*[]byte) bool, 
 		}
 		fn.plan = p
 	}
-	out := MasterShard{Shard: ms.Shard,
-		Masters: make([]schemas.MasterRow, len(ms.Masters)),
-		Links:   make([]schemas.LinkRow, len(ms.Links))}
-	for i, m := range ms.Masters {
-		a := fn.plan.assignment(m.MasterID)
-		m.MasterID, m.CreatedGeneration = a.ID, a.Generation
-		out.Masters[i] = m
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
-	for i, l := range ms.Links {
-		l.MasterID = fn.plan.assignment(l.MasterID).ID
-		out.Links[i] = l
+	fn.plan.apply(masters, links)
+	out, err := bulk.PutMasters(ctx, fn.Spill, spillReconciled, shard, masters, links)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
 	}
-	sort.Slice(out.Masters, func(i, j int) bool { return out.Masters[i].MasterID < out.Masters[j].MasterID })
-	emit(out)
+	emit(shard, out)
 	return nil
+}
+
+// apply gives a shard's masters and links their reconciled ids, in place,
+// and keeps the masters sorted by id.
+func (p plan) apply(masters []schemas.MasterRow, links []schemas.LinkRow) {
+	for i := range masters {
+		m := &masters[i]
+		a := p.assignment(m.MasterID)
+		m.MasterID, m.CreatedGeneration = a.ID, a.Generation
+	}
+	for i := range links {
+		links[i].MasterID = p.assignment(links[i].MasterID).ID
+	}
+	bulk.SortInPlace(masters, func(a, b *schemas.MasterRow) int { return strings.Compare(a.MasterID, b.MasterID) })
 }
 
 // WriteChanges writes the singleton PCollection<ChangeShard> from

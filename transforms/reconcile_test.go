@@ -46,24 +46,12 @@ func TestApplyIDs(t *testing.T) {
 		t.Errorf("plan = %v, want %v", p, want)
 	}
 
-	in := MasterShard{Shard: 1,
-		Masters: []schemas.MasterRow{{MasterID: "m-a"}, {MasterID: "m-b"}, {MasterID: "m-c"}},
-		Links:   []schemas.LinkRow{{MasterID: "m-a", Source: "s", SourceID: "1"}, {MasterID: "m-c", Source: "s", SourceID: "2"}},
-	}
-	var out []MasterShard
-	encoded := encodePlan(res)
-	sideInput := func(b *[]byte) bool { *b = encoded; return true }
-	if err := (&applyIDsFn{}).ProcessElement(in, sideInput, func(ms MasterShard) { out = append(out, ms) }); err != nil {
-		t.Fatal(err)
-	}
-	want := MasterShard{Shard: 1,
-		Masters: []schemas.MasterRow{{MasterID: "m-b"}, {MasterID: "m-c", CreatedGeneration: 2}, {MasterID: "m-z"}},
-		Links:   []schemas.LinkRow{{MasterID: "m-z", Source: "s", SourceID: "1"}, {MasterID: "m-c", Source: "s", SourceID: "2"}},
-	}
-	if len(out) != 1 || !reflect.DeepEqual(out[0], want) {
-		t.Errorf("applied: %+v, want %+v", out, want)
-	}
-	if in.Masters[0].MasterID != "m-a" || in.Links[0].MasterID != "m-a" {
-		t.Error("applyIDsFn changed its input element")
+	masters := []schemas.MasterRow{{MasterID: "m-a"}, {MasterID: "m-b"}, {MasterID: "m-c"}}
+	links := []schemas.LinkRow{{MasterID: "m-a", Source: "s", SourceID: "1"}, {MasterID: "m-c", Source: "s", SourceID: "2"}}
+	p.apply(masters, links)
+	wantMasters := []schemas.MasterRow{{MasterID: "m-b"}, {MasterID: "m-c", CreatedGeneration: 2}, {MasterID: "m-z"}}
+	wantLinks := []schemas.LinkRow{{MasterID: "m-z", Source: "s", SourceID: "1"}, {MasterID: "m-c", Source: "s", SourceID: "2"}}
+	if !reflect.DeepEqual(masters, wantMasters) || !reflect.DeepEqual(links, wantLinks) {
+		t.Errorf("applied: %+v %+v, want %+v %+v", masters, links, wantMasters, wantLinks)
 	}
 }

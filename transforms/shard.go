@@ -35,6 +35,9 @@ const (
 	spillPairs       = "pairs"
 	spillAssignments = "assignments"
 	spillMembers     = "members"
+	spillMasters     = "masters"
+	spillSummaries   = "master-summaries"
+	spillReconciled  = "reconciled-masters"
 )
 
 // packProductsFn packs products into batches keyed by the shard of their

@@ -25,7 +25,7 @@ func init() {
 	register.Function4x1(assignedMasters)
 	register.Function3x1(matchedPairs)
 	register.Function1x2(shardRefKV)
-	register.Function2x0(masterSummaries)
+	register.Function4x1(masterSummaries)
 }
 
 // masterNames maps the master id a cluster would get from each of keys,
@@ -75,21 +75,37 @@ func spillShards(t *testing.T, s beam.Scope, store spill.Store, stage string, ba
 	return beam.ParDo(s, shardRefKV, beam.CreateList(s, refs))
 }
 
-// masterSummaries emits each master of a shard as "first record key:
-// title, price, member count, sources" and each link as "record → first
-// record key".
-func masterSummaries(ms MasterShard, emit func(string)) {
+// spillMasterShards spills each shard as Survive does and returns the
+// PCollection<KV<int,spill.Ref>> of their references.
+func spillMasterShards(t *testing.T, s beam.Scope, store spill.Store, shards []MasterShard) beam.PCollection {
+	t.Helper()
+	batches := map[int][]byte{}
+	for _, ms := range shards {
+		batches[ms.Shard] = bulk.AppendMasters(nil, ms.Masters, ms.Links)
+	}
+	return spillShards(t, s, store, spillMasters, batches)
+}
+
+// masterSummaries reads one masters batch of Survive and emits each
+// master as "first record key: title, price, member count, sources" and
+// each link as "record → first record key".
+func masterSummaries(ctx context.Context, _ int, ref spill.Ref, emit func(string)) error {
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return err
+	}
 	names := masterNames("a:1", "b:1", "c:1")
-	for _, m := range ms.Masters {
+	for _, m := range masters {
 		price := "no price"
 		if m.Price != nil {
 			price = fmt.Sprint(*m.Price)
 		}
 		emit(fmt.Sprintf("%s: %s, %s, %d, %v", names[m.MasterID], m.Title, price, m.MemberCount, m.Sources))
 	}
-	for _, l := range ms.Links {
+	for _, l := range links {
 		emit(schemas.RecordKey(l.Source, l.SourceID) + " → " + names[l.MasterID])
 	}
+	return nil
 }
 
 // matchedPairs reads one spilled edge batch of Score and emits each edge

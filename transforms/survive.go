@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -20,10 +19,10 @@ import (
 func init() {
 	registerBatchFn((*assignFn)(nil))
 	registerBatchFn((*surviveFn)(nil))
-	register.Emitter1[MasterShard]()
 }
 
-// MasterShard is one output shard: its master records and links.
+// MasterShard is one output shard: its master records and links. It
+// crosses the runner spilled as a masters batch (bulk.PutMasters).
 type MasterShard struct {
 	Shard   int
 	Masters []schemas.MasterRow
@@ -46,7 +45,8 @@ type SurviveOptions struct {
 // It takes the PCollection<KV<int,spill.Ref>> of survivor batches from
 // Dedupe and the PCollection<KV<int,spill.Ref>> of assignment batches
 // from Cluster, both keyed by dedupe shard, joins them shard by shard, and
-// returns a PCollection<MasterShard>, one per output shard. (A join
+// returns the PCollection<KV<int,spill.Ref>> of masters batches
+// (bulk.GetMasters), one per output shard, keyed by shard. (A join
 // rather than an assignment side input: prism busy-polls a stage with
 // side inputs while its bundle runs.)
 func Survive(s beam.Scope, opts SurviveOptions, survivors, assignments beam.PCollection) beam.PCollection {
@@ -146,7 +146,7 @@ func (fn *surviveFn) Setup() error {
 	return nil
 }
 
-func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(MasterShard)) error {
+func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
 	// Members are decoded batch by batch as the iterator yields them,
 	// without keeping the encoded batches, and sorted as pointers: on
 	// prism one bundle holds millions of members, and a sorted copy of
@@ -199,7 +199,11 @@ func (fn *surviveFn) ProcessElement(ctx context.Context, shard int, batches func
 	bulk.SortInPlace(out.Links, func(a, b *schemas.LinkRow) int {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
-	emit(out)
+	ref, err := bulk.PutMasters(ctx, fn.Options.Spill, spillMasters, shard, out.Masters, out.Links)
+	if err != nil {
+		return fmt.Errorf("survive shard %d: %w", shard, err)
+	}
+	emit(shard, ref)
 	return nil
 }
 

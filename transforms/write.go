@@ -14,6 +14,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -36,11 +37,12 @@ const (
 // feed went bad, and then max_reject_ratio stops the job.
 const rejectShards = 4
 
-// WriteMasters writes each MasterShard as one Parquet file in masters/ and
-// one in links/ under dir, named by shard number so a retried bundle
+// WriteMasters writes each masters batch as one Parquet file in masters/
+// and one in links/ under dir, named by shard number so a retried bundle
 // overwrites its own files. Every worker writes its own shards: no single
-// worker funnels the output. It takes a PCollection<MasterShard> and returns
-// the PCollection<string> of written paths.
+// worker funnels the output. It takes the PCollection<KV<int,spill.Ref>>
+// of masters batches from Survive (or Reconcile) and returns the
+// PCollection<string> of written paths.
 func WriteMasters(s beam.Scope, dir, compression string, shards beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteMasters")
 	return beam.ParDo(s, &writeMastersFn{Dir: dir, Compression: compression}, shards)
@@ -63,14 +65,18 @@ type writeMastersFn struct {
 	Compression string
 }
 
-func (fn *writeMastersFn) ProcessElement(ctx context.Context, ms MasterShard, emit func(string)) error {
-	name := partName(ms.Shard)
+func (fn *writeMastersFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
+	masters, links, err := bulk.GetMasters(ctx, ref)
+	if err != nil {
+		return err
+	}
+	name := partName(shard)
 	mp := fn.Dir + "/" + MastersDir + "/" + name
-	if err := writeParquet(ctx, mp, ms.Masters, fn.Compression); err != nil {
+	if err := writeParquet(ctx, mp, masters, fn.Compression); err != nil {
 		return err
 	}
 	lp := fn.Dir + "/" + LinksDir + "/" + name
-	if err := writeParquet(ctx, lp, ms.Links, fn.Compression); err != nil {
+	if err := writeParquet(ctx, lp, links, fn.Compression); err != nil {
 		return err
 	}
 	emit(mp)

@@ -77,7 +77,8 @@ func TestWriteMastersWritesEachShard(t *testing.T) {
 	dir := t.TempDir()
 	shards := testMasterShards()
 	p, s := beam.NewPipelineWithRoot()
-	written := WriteMasters(s, dir, "zstd", beam.CreateList(s, shards))
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	written := WriteMasters(s, dir, "zstd", spillMasterShards(t, s, store, shards))
 	passert.Equals(s, written,
 		dir+"/masters/part-00000.parquet", dir+"/links/part-00000.parquet",
 		dir+"/masters/part-00003.parquet", dir+"/links/part-00003.parquet")

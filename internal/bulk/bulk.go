@@ -9,9 +9,10 @@
 // DoFn fills (Buffers) and spills (Spiller), the reading of the batches
 // a grouped shard names (Read), the encodings of the small records that
 // cross the blocking, scoring, clustering and survivorship shuffles
-// (Candidate, Edge, Assignment, members), and helpers for stages that
-// hold a whole shard in one bundle (Parallel, SortInPlace). It knows no
-// stage: the DoFns stay in transforms.
+// (Candidate, Edge, Assignment, members), the masters batches of
+// Survive's output shards (AppendMasters, PutMasters), and helpers for
+// stages that hold a whole shard in one bundle (Parallel, SortInPlace).
+// It knows no stage: the DoFns stay in transforms.
 package bulk
 
 import (
