@@ -22,7 +22,8 @@ func benchCandidateBatches(n int) ([][]byte, *matchers.IDF) {
 	colours := []string{"Black", "Silver", "White", "Blue"}
 	idf := &matchers.IDF{DF: map[string]int32{}}
 	var batches [][]byte
-	var batch []byte
+	var batch, run []byte
+	runLen := 0
 	for i := range n {
 		p := schemas.Product{
 			Source:   []string{"api", "legacy", "partner"}[i%3],
@@ -37,7 +38,10 @@ func benchCandidateBatches(n int) ([][]byte, *matchers.IDF) {
 		for k := range c.Blocks {
 			c.Blocks[k] = uint64(r.IntN(n/4 + 1))
 		}
-		batch = bulk.AppendCandidate(batch, &c)
+		run, runLen = bulk.AppendCandidate(run, &c), runLen+1
+		if runLen == 2048 || i == n-1 { // Block's chunk of records
+			batch, run, runLen = bulk.AppendCandidateRun(batch, runLen, run), run[:0], 0
+		}
 		if len(batch) >= bulk.BatchBytes {
 			batches, batch = append(batches, batch), nil
 		}

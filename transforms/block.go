@@ -110,7 +110,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emi
 					if len(b) == 0 {
 						b = bulk.KindCandidates.Tag(b)
 					}
-					return append(b, packed...)
+					return bulk.AppendCandidateRun(b, part.counts[sh], packed)
 				}, out.Put)
 			}
 		}
@@ -128,14 +128,15 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emi
 }
 
 // blockedChunk is the output of blocking a run of records: the packed
-// candidates per shard and the IDF of their titles.
+// candidates per shard, how many, and the IDF of their titles.
 type blockedChunk struct {
 	byShard [][]byte
+	counts  []int
 	idf     *matchers.IDF
 }
 
 func (fn *blockFn) block(products []schemas.Product) blockedChunk {
-	out := blockedChunk{byShard: make([][]byte, fn.Shards), idf: &matchers.IDF{DF: map[string]int32{}}}
+	out := blockedChunk{byShard: make([][]byte, fn.Shards), counts: make([]int, fn.Shards), idf: &matchers.IDF{DF: map[string]int32{}}}
 	var keys []string
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
@@ -164,6 +165,7 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			slices.Sort(hs)
 			c.Blocks = slices.Compact(hs)
 			out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &c)
+			out.counts[sh]++
 		}
 	}
 	return out

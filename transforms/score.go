@@ -216,32 +216,31 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 // IDF, on every core (one bundle holds the whole shard on prism), and
 // returns the candidates in record key order.
 func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]bulk.Candidate, error) {
-	parts := make([][]bulk.Candidate, len(batches))
-	errs := make([]error, len(batches))
-	bulk.Parallel(len(batches), func(i int) {
-		for b := batches[i]; len(b) > 0; {
-			var c bulk.Candidate
-			if b, errs[i] = bulk.DecodeCandidate(b, &c); errs[i] != nil {
-				return
-			}
-			c.Prep.TFIDF = idf.Vector(c.Prep.TitleTokens)
-			parts[i] = append(parts[i], c)
+	var runs []bulk.CandidateRun
+	for _, b := range batches {
+		var err error
+		if runs, err = bulk.CandidateRuns(runs, b); err != nil {
+			return nil, err
+		}
+	}
+	offsets := make([]int, len(runs)+1)
+	for i, r := range runs {
+		offsets[i+1] = offsets[i] + r.N
+	}
+	cands := make([]bulk.Candidate, offsets[len(runs)])
+	errs := make([]error, len(runs))
+	bulk.Parallel(len(runs), func(i int) {
+		into := cands[offsets[i]:offsets[i+1]]
+		if errs[i] = bulk.DecodeRun(runs[i], into); errs[i] != nil {
+			return
+		}
+		for k := range into {
+			into[k].Prep.TFIDF = idf.Vector(into[k].Prep.TitleTokens)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	// Copied into place on every core: a serial copy of a million large
-	// candidates took seconds (page faults and write barriers).
-	offsets := make([]int, len(parts)+1)
-	for i, part := range parts {
-		offsets[i+1] = offsets[i] + len(part)
-	}
-	cands := make([]bulk.Candidate, offsets[len(parts)])
-	bulk.Parallel(len(parts), func(i int) {
-		copy(cands[offsets[i]:], parts[i])
-		parts[i] = nil
-	})
 	bulk.SortInPlace(cands, func(a, b *bulk.Candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
 }

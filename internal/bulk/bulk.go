@@ -135,7 +135,7 @@ func DecodeProducts(batch []byte, dst []schemas.Product) ([]schemas.Product, err
 type Kind byte
 
 const (
-	KindCandidates Kind = 'c' // packed candidates (AppendCandidate)
+	KindCandidates Kind = 'c' // runs of packed candidates (AppendCandidateRun)
 	KindIDF        Kind = 'i' // one partial IDF table (matchers.IDF.MarshalBinary)
 )
 

@@ -96,6 +96,70 @@ func DecodeCandidate(src []byte, c *Candidate) ([]byte, error) {
 	return src, nil
 }
 
+// A candidates batch is a sequence of runs: a run's candidate count and
+// byte size, then its candidates (AppendCandidate). The counts let Score
+// size one array for a whole shard and decode each run straight into its
+// place on every core, instead of growing a slice per batch and copying
+// a million large candidates together.
+
+// AppendCandidateRun appends a run of n candidates, packed by
+// AppendCandidate, to a batch.
+func AppendCandidateRun(dst []byte, n int, packed []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(n))
+	dst = binary.AppendUvarint(dst, uint64(len(packed)))
+	return append(dst, packed...)
+}
+
+// CandidateRun is one run of a candidates batch: N candidates packed in
+// Packed.
+type CandidateRun struct {
+	N      int
+	Packed []byte
+}
+
+// CandidateRuns appends the runs of a candidates batch to dst without
+// decoding them.
+func CandidateRuns(dst []CandidateRun, batch []byte) ([]CandidateRun, error) {
+	for len(batch) > 0 {
+		n, k := binary.Uvarint(batch)
+		if k <= 0 || n > uint64(len(batch)) {
+			return nil, schemas.ErrCorruptBatch
+		}
+		batch = batch[k:]
+		size, k := binary.Uvarint(batch)
+		if k <= 0 || size > uint64(len(batch)-k) {
+			return nil, schemas.ErrCorruptBatch
+		}
+		batch = batch[k:]
+		dst = append(dst, CandidateRun{N: int(n), Packed: batch[:size]})
+		batch = batch[size:]
+	}
+	return dst, nil
+}
+
+// DecodeRun decodes run r into into, which must hold exactly r.N
+// candidates; a run whose bytes do not hold exactly that many is
+// schemas.ErrCorruptBatch.
+func DecodeRun(r CandidateRun, into []Candidate) error {
+	if len(into) != r.N {
+		return schemas.ErrCorruptBatch
+	}
+	src := r.Packed
+	for i := range into {
+		var err error
+		if len(src) == 0 {
+			return schemas.ErrCorruptBatch
+		}
+		if src, err = DecodeCandidate(src, &into[i]); err != nil {
+			return err
+		}
+	}
+	if len(src) > 0 {
+		return schemas.ErrCorruptBatch
+	}
+	return nil
+}
+
 func appendStrings(dst []byte, ss []string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(ss)))
 	for _, s := range ss {

@@ -19,19 +19,23 @@ func TestCodecsRoundTrip(t *testing.T) {
 				Currency: "USD"}, nil), Blocks: []uint64{3, 1 << 60}},
 			{Key: "feed:2", Prep: matchers.Prepare(matchers.Fields{Source: "feed", Title: "plain"}, nil), Unchanged: true},
 		}
+		// One run per candidate, as Block writes a run per chunk of records.
 		var batch []byte
 		for i := range in {
-			batch = AppendCandidate(batch, &in[i])
+			batch = AppendCandidateRun(batch, 1, AppendCandidate(nil, &in[i]))
 		}
 		decode := func(batch []byte) ([]Candidate, error) {
+			runs, err := CandidateRuns(nil, batch)
+			if err != nil {
+				return nil, err
+			}
 			var out []Candidate
-			for len(batch) > 0 {
-				var c Candidate
-				var err error
-				if batch, err = DecodeCandidate(batch, &c); err != nil {
+			for _, r := range runs {
+				cs := make([]Candidate, r.N)
+				if err := DecodeRun(r, cs); err != nil {
 					return out, err
 				}
-				out = append(out, c)
+				out = append(out, cs...)
 			}
 			return out, nil
 		}
@@ -49,6 +53,13 @@ func TestCodecsRoundTrip(t *testing.T) {
 		}
 		if _, err := decode(batch[:len(batch)-3]); !errors.Is(err, schemas.ErrCorruptBatch) {
 			t.Errorf("a cut candidate batch: %v, want ErrCorruptBatch", err)
+		}
+		// A run whose count disagrees with its bytes, either way.
+		both := append(AppendCandidate(nil, &in[0]), AppendCandidate(nil, &in[1])...)
+		for _, n := range []int{1, 3} {
+			if _, err := decode(AppendCandidateRun(nil, n, both)); !errors.Is(err, schemas.ErrCorruptBatch) {
+				t.Errorf("a run of 2 candidates counted %d: %v, want ErrCorruptBatch", n, err)
+			}
 		}
 	})
 	t.Run("edges", func(t *testing.T) {
