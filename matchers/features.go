@@ -36,13 +36,11 @@ var Features = []Feature{
 	{"title_monge_elkan", "Monge-Elkan similarity of the title tokens: each token's best Jaro-Winkler match in the other title, averaged both ways (credits spelling variants and abbreviations)", 1,
 		func(a, b *Prepared) float64 { return MongeElkan(a.TitleTokens, b.TitleTokens) }},
 	{"title_tfidf", "cosine of the titles' TF-IDF vectors (rare tokens such as model numbers weigh most)", 1,
-		func(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }},
+		titleTFIDF},
 	{"title_jaccard", "Jaccard similarity of the title token sets", 1,
 		func(a, b *Prepared) float64 { return jaccard(setCounts(a.indexed().titleSet, b.indexed().titleSet)) }},
 	{"title_containment", "share of the smaller title's tokens found in the other", 1,
-		func(a, b *Prepared) float64 {
-			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
-		}},
+		titleContainment},
 	{"model_agree", "1 when both records have model numbers and one is shared (a declared model number stands alone for its record)", 1,
 		func(a, b *Prepared) float64 { return is(modelAgreement(a, b) == Agree) }},
 	{"model_disagree", "1 when both records have model numbers and none is shared", -1,
@@ -94,19 +92,25 @@ var Features = []Feature{
 	{"uncoded", "1 when no code can be compared: not both records have model numbers, nor both a GTIN", 0,
 		func(a, b *Prepared) float64 { return is(uncoded(a, b)) }},
 	{"title_tfidf_uncoded", "title_tfidf when no code can be compared (uncoded), else 0: titles decide where codes cannot", 1,
-		func(a, b *Prepared) float64 {
-			if !uncoded(a, b) {
-				return 0
-			}
-			return Cosine(a.TFIDF, b.TFIDF)
-		}},
+		whenUncoded(titleTFIDF)},
 	{"title_containment_uncoded", "title_containment when no code can be compared (uncoded), else 0", 1,
-		func(a, b *Prepared) float64 {
-			if !uncoded(a, b) {
-				return 0
-			}
-			return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
-		}},
+		whenUncoded(titleContainment)},
+}
+
+func titleTFIDF(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }
+
+func titleContainment(a, b *Prepared) float64 {
+	return containment(setCounts(a.indexed().titleSet, b.indexed().titleSet))
+}
+
+// whenUncoded is feature f counted only for uncoded pairs, 0 otherwise.
+func whenUncoded(f func(a, b *Prepared) float64) func(a, b *Prepared) float64 {
+	return func(a, b *Prepared) float64 {
+		if !uncoded(a, b) {
+			return 0
+		}
+		return f(a, b)
+	}
 }
 
 // uncoded reports whether no code of the two records can be compared, so
