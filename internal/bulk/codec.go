@@ -121,18 +121,16 @@ type CandidateRun struct {
 // decoding them.
 func CandidateRuns(dst []CandidateRun, batch []byte) ([]CandidateRun, error) {
 	for len(batch) > 0 {
-		n, k := binary.Uvarint(batch)
-		if k <= 0 || n > uint64(len(batch)) {
-			return nil, schemas.ErrCorruptBatch
+		n, rest, err := decodeCount(batch)
+		if err != nil {
+			return nil, err
 		}
-		batch = batch[k:]
-		size, k := binary.Uvarint(batch)
-		if k <= 0 || size > uint64(len(batch)-k) {
-			return nil, schemas.ErrCorruptBatch
+		size, rest, err := decodeCount(rest)
+		if err != nil {
+			return nil, err
 		}
-		batch = batch[k:]
-		dst = append(dst, CandidateRun{N: int(n), Packed: batch[:size]})
-		batch = batch[size:]
+		dst = append(dst, CandidateRun{N: n, Packed: rest[:size]})
+		batch = rest[size:]
 	}
 	return dst, nil
 }
