@@ -72,6 +72,13 @@ func AppendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
+// AppendRecordKey appends RecordKey(source, sourceID) as AppendString
+// would, without building the key.
+func AppendRecordKey(dst []byte, source, sourceID string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(source)+len(keySeparator)+len(sourceID)))
+	return append(append(append(dst, source...), keySeparator...), sourceID...)
+}
+
 // DecodeString reads a string written by AppendString.
 func DecodeString(src []byte) (string, []byte, error) {
 	n, k := binary.Uvarint(src)

@@ -98,3 +98,11 @@ func BenchmarkProductCodec(b *testing.B) {
 		}
 	}
 }
+
+func TestAppendRecordKey(t *testing.T) {
+	got := AppendRecordKey([]byte{9}, "shop", "A-1")
+	want := append([]byte{9, 8}, "shop:A-1"...) // a uvarint length of 8, then the key
+	if string(got) != string(want) || string(got) != string(AppendString([]byte{9}, RecordKey("shop", "A-1"))) {
+		t.Errorf("AppendRecordKey = %q, want %q", got, want)
+	}
+}

@@ -32,12 +32,15 @@ type Product struct {
 // separator that cannot occur in a source name.
 func (p *Product) Key() string { return RecordKey(p.Source, p.SourceID) }
 
+// keySeparator joins a RecordKey's parts.
+const keySeparator = ":"
+
 // RecordKey builds the key of Product.Key from its parts.
-func RecordKey(source, sourceID string) string { return source + ":" + sourceID }
+func RecordKey(source, sourceID string) string { return source + keySeparator + sourceID }
 
 // KeySource returns the source of a RecordKey.
 func KeySource(key string) string {
-	source, _, _ := strings.Cut(key, ":")
+	source, _, _ := strings.Cut(key, keySeparator)
 	return source
 }
 

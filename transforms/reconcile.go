@@ -118,10 +118,7 @@ func summarizeMasters(ms MasterShard) []byte {
 		out = schemas.AppendString(out, fingerprints[i])
 		out = binary.AppendUvarint(out, uint64(at[i+1]-at[i]))
 		for _, j := range links[at[i]:at[i+1]] {
-			l := &ms.Links[j]
-			// schemas.RecordKey, without building the string
-			out = binary.AppendUvarint(out, uint64(len(l.Source)+1+len(l.SourceID)))
-			out = append(append(append(out, l.Source...), ':'), l.SourceID...)
+			out = schemas.AppendRecordKey(out, ms.Links[j].Source, ms.Links[j].SourceID)
 		}
 	}
 	return out
