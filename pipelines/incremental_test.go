@@ -303,8 +303,10 @@ func TestIncrementalRun(t *testing.T) {
 			t.Errorf("unchanged input counts %d %s", n, kind)
 		}
 	}
-	if sumC.ScoredPairs != 0 || sumC.ReusedPairs != sumB.ScoredPairs+sumB.ReusedPairs {
-		t.Errorf("unchanged input: %d pairs scored, %d reused; want 0 and %d", sumC.ScoredPairs, sumC.ReusedPairs, sumB.ScoredPairs+sumB.ReusedPairs)
+	// No block holds a changed record, so none is paired; each block
+	// shard keeps the previous edges whose records meet there.
+	if n := int64(len(edgeMap(t, optsB.Output))); sumC.CandidatePairs != 0 || sumC.ScoredPairs != 0 || sumC.KeptEdges < n {
+		t.Errorf("unchanged input: %d candidate pairs, %d scored, %d edges kept; want 0, 0 and all %d", sumC.CandidatePairs, sumC.ScoredPairs, sumC.KeptEdges, n)
 	}
 	assertSameFiles(t, "rerun on unchanged input", files(t, optsC.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), before)
 }
@@ -342,8 +344,8 @@ func TestIncrementalRunDueSources(t *testing.T) {
 			t.Errorf("source %s not due: read %d, reused %d, linked %d; want 0, %d, %d", name, c.Read, c.Reused, c.Linked, ca.Linked, ca.Linked)
 		}
 	}
-	if sum.ScoredPairs != 0 || sum.ReusedPairs != sumA.ScoredPairs {
-		t.Errorf("the shop's unchanged feed: %d pairs scored, %d reused; want 0 and %d", sum.ScoredPairs, sum.ReusedPairs, sumA.ScoredPairs)
+	if n := int64(len(edgeMap(t, opts.Output))); sum.CandidatePairs != 0 || sum.ScoredPairs != 0 || sum.KeptEdges < n {
+		t.Errorf("the shop's unchanged feed: %d candidate pairs, %d scored, %d edges kept; want 0, 0 and all %d", sum.CandidatePairs, sum.ScoredPairs, sum.KeptEdges, n)
 	}
 	assertSameFiles(t, "due sources only", files(t, due.Output, transforms.MastersDir, transforms.LinksDir, transforms.RecordsDir), full)
 	if rows, err := ReadChanges(ctx, due.Output); err != nil || len(rows) != 0 {
@@ -404,7 +406,7 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 			"shop":   {Read: 10, Accepted: 8, Rejected: 2, Superseded: 1, Linked: 7},
 			"legacy": {Reused: 5, Linked: 5},
 		},
-		CandidatePairs: 12, ScoredPairs: 3, ReusedPairs: 8, MatchedPairs: 2,
+		CandidatePairs: 12, ScoredPairs: 3, KeptEdges: 8, MatchedPairs: 2,
 		Masters: 9,
 		Changes: map[string]int64{reconcile.Created: 1, reconcile.Retired: 2},
 	}
@@ -416,7 +418,7 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 	for _, want := range []string{
 		"reused from the previous run (linked, not read): legacy 5\n",
 		"changes since the previous run: 1 created, 0 updated, 0 merged, 0 split, 2 retired\n",
-		"candidate pairs 12, scored 3, reused 8 (unchanged records), matched 2\n",
+		"candidate pairs 12, scored 3, matched 2, 8 previous edges kept (unchanged records)\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())
@@ -432,9 +434,10 @@ func TestSummaryCountsReusedAndChanges(t *testing.T) {
 // The demo; a rerun on the same input with --previous; then the edited
 // demo in place, --previous = --output, as a scheduled run does. A pair of
 // two unchanged records is not scored and keeps its previous decision:
-// the rerun scores nothing and changes nothing, and the edited run scores
-// exactly the candidate pairs with a changed or new record and clusters
-// as a full run on the edited input does.
+// the rerun pairs nothing and changes nothing, and the edited run pairs
+// only the blocks of changed or new records, scores exactly the candidate
+// pairs with such a record, and clusters as a full run on the edited
+// input does.
 func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	ctx := context.Background()
 	cfg, opts := loadDemo(t)
@@ -445,8 +448,8 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	candidatesA := candidatePairs(t, cfg, opts.Output)
-	if sumA.ScoredPairs != int64(len(candidatesA)) || sumA.ReusedPairs != 0 {
-		t.Fatalf("first run: %d pairs scored, %d reused; want the %d candidate pairs and 0", sumA.ScoredPairs, sumA.ReusedPairs, len(candidatesA))
+	if sumA.ScoredPairs != int64(len(candidatesA)) || sumA.KeptEdges != 0 {
+		t.Fatalf("first run: %d pairs scored, %d edges kept; want the %d candidate pairs and 0", sumA.ScoredPairs, sumA.KeptEdges, len(candidatesA))
 	}
 	edgesA := edgeMap(t, opts.Output)
 	if int64(len(edgesA)) != sumA.MatchedPairs || len(edgesA) == 0 {
@@ -470,9 +473,9 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sumB.ScoredPairs != 0 || sumB.ReusedPairs != sumA.ScoredPairs || sumB.CandidatePairs != sumA.CandidatePairs {
-		t.Errorf("rerun: %d of %d candidate pairs scored, %d reused; want 0 of %d, %d", sumB.ScoredPairs, sumB.CandidatePairs,
-			sumB.ReusedPairs, sumA.CandidatePairs, sumA.ScoredPairs)
+	if sumB.CandidatePairs != 0 || sumB.ScoredPairs != 0 || sumB.KeptEdges != int64(len(edgesA)) {
+		t.Errorf("rerun: %d candidate pairs, %d scored, %d edges kept; want 0, 0 and %d", sumB.CandidatePairs, sumB.ScoredPairs,
+			sumB.KeptEdges, len(edgesA))
 	}
 	dirs := []string{transforms.MastersDir, transforms.LinksDir, transforms.EdgesDir}
 	assertSameFiles(t, "rerun on unchanged input", files(t, rerun.Output, dirs...), files(t, opts.Output, dirs...))
@@ -490,17 +493,26 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	for key, fp := range fingerprints(t, edit.Output) {
 		unchanged[key] = fingerprintB[key] == fp
 	}
-	var wantScored, wantReused int64
+	var wantScored, untouched, wantKept int64
 	for _, pair := range candidatePairs(t, cfgC, edit.Output) {
 		if unchanged[pair[0]] && unchanged[pair[1]] {
-			wantReused++
+			untouched++
 		} else {
 			wantScored++
 		}
 	}
-	if wantScored == 0 || wantReused == 0 || sumC.ScoredPairs != wantScored || sumC.ReusedPairs != wantReused {
-		t.Errorf("edited input: %d pairs scored, %d reused; want %d with a changed or new record, %d without",
-			sumC.ScoredPairs, sumC.ReusedPairs, wantScored, wantReused)
+	for pair := range edgesA {
+		if unchanged[pair[0]] && unchanged[pair[1]] {
+			wantKept++
+		}
+	}
+	if wantScored == 0 || untouched == 0 || sumC.ScoredPairs != wantScored || sumC.KeptEdges != wantKept {
+		t.Errorf("edited input: %d pairs scored, %d edges kept; want %d with a changed or new record, %d of two unchanged",
+			sumC.ScoredPairs, sumC.KeptEdges, wantScored, wantKept)
+	}
+	if sumC.CandidatePairs >= wantScored+untouched {
+		t.Errorf("edited input: %d candidate pairs; want fewer than all %d: only blocks with a changed record are paired",
+			sumC.CandidatePairs, wantScored+untouched)
 	}
 
 	full := opts
@@ -509,8 +521,8 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sumD.ScoredPairs != wantScored+wantReused {
-		t.Errorf("full run on the edited input: %d pairs scored, want %d", sumD.ScoredPairs, wantScored+wantReused)
+	if sumD.ScoredPairs != wantScored+untouched {
+		t.Errorf("full run on the edited input: %d pairs scored, want %d", sumD.ScoredPairs, wantScored+untouched)
 	}
 	// The same edges; a pair of two unchanged records carries the
 	// probability of the previous run, the others that of the full run.
@@ -535,8 +547,8 @@ func TestIncrementalRunKeepsDecisions(t *testing.T) {
 	if kept == 0 || kept == len(edgesC) {
 		t.Errorf("%d of %d edges kept: the edits should touch some", kept, len(edgesC))
 	}
-	t.Logf("first run: %d candidate pairs scored, %d edges; rerun: %d reused; edited input: %d scored, %d reused, %d of %d edges kept",
-		sumA.ScoredPairs, len(edgesA), sumB.ReusedPairs, sumC.ScoredPairs, sumC.ReusedPairs, kept, len(edgesC))
+	t.Logf("first run: %d candidate pairs scored, %d edges; rerun: %d kept; edited input: %d of %d candidate pairs scored, %d of %d edges kept",
+		sumA.ScoredPairs, len(edgesA), sumB.KeptEdges, sumC.ScoredPairs, sumC.CandidatePairs, kept, len(edgesC))
 	// The same masters and links but for ids, and for the probability of
 	// links whose strongest edge was kept (TF-IDF weights are not
 	// re-applied to kept pairs): each link carries its record's strongest
@@ -611,8 +623,8 @@ func TestIncrementalRunRescores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sumB.ScoredPairs != sumA.ScoredPairs || sumB.ReusedPairs != 0 {
-		t.Errorf("another model: %d pairs scored, %d reused; want %d and 0", sumB.ScoredPairs, sumB.ReusedPairs, sumA.ScoredPairs)
+	if sumB.ScoredPairs != sumA.ScoredPairs || sumB.KeptEdges != 0 {
+		t.Errorf("another model: %d pairs scored, %d edges kept; want %d and 0", sumB.ScoredPairs, sumB.KeptEdges, sumA.ScoredPairs)
 	}
 
 	if err := os.RemoveAll(filepath.Join(opts.Output, transforms.EdgesDir)); err != nil {
@@ -628,8 +640,8 @@ func TestIncrementalRunRescores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sumC.ScoredPairs != sumA.ScoredPairs || sumC.ReusedPairs != 0 {
-		t.Errorf("previous output without edges/: %d pairs scored, %d reused; want %d and 0", sumC.ScoredPairs, sumC.ReusedPairs, sumA.ScoredPairs)
+	if sumC.ScoredPairs != sumA.ScoredPairs || sumC.KeptEdges != 0 {
+		t.Errorf("previous output without edges/: %d pairs scored, %d edges kept; want %d and 0", sumC.ScoredPairs, sumC.KeptEdges, sumA.ScoredPairs)
 	}
 }
 

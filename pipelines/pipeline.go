@@ -116,7 +116,10 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	if blockShards <= 0 {
 		blockShards = transforms.DefaultShards
 	}
-	candidates := transforms.Block(s, cfg, store, survivors, blockShards, inc.keptFrom())
+	candidates := transforms.Block(s, transforms.BlockOptions{
+		Blocking: cfg.Matching.Blocking, Shards: blockShards, RecordShards: shards,
+		Previous: inc.keptFrom(), Spill: store,
+	}, survivors)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,
 		MaxBlockSize: cfg.Matching.Blocking.MaxBlockSize, Window: cfg.Matching.Blocking.Window,

@@ -26,7 +26,7 @@ type Summary struct {
 	Sources        map[string]SourceCounts
 	CandidatePairs int64
 	ScoredPairs    int64
-	ReusedPairs    int64 // pairs of two records unchanged since --previous: not scored
+	KeptEdges      int64 // previous edges of two records unchanged since --previous
 	MatchedPairs   int64
 	Masters        int64
 	MultiMasters   int64 // masters that merge two or more records
@@ -51,7 +51,7 @@ var sourceCounters = map[string]func(*SourceCounts) *int64{
 var jobCounters = map[string]func(*Summary) *int64{
 	transforms.MetricCandidatePairs: func(s *Summary) *int64 { return &s.CandidatePairs },
 	transforms.MetricScoredPairs:    func(s *Summary) *int64 { return &s.ScoredPairs },
-	transforms.MetricReusedPairs:    func(s *Summary) *int64 { return &s.ReusedPairs },
+	transforms.MetricKeptEdges:      func(s *Summary) *int64 { return &s.KeptEdges },
 	transforms.MetricMatchedPairs:   func(s *Summary) *int64 { return &s.MatchedPairs },
 	transforms.MetricMasters:        func(s *Summary) *int64 { return &s.Masters },
 	transforms.MetricMultiClusters:  func(s *Summary) *int64 { return &s.MultiMasters },
@@ -142,11 +142,11 @@ func (s Summary) Write(w io.Writer) {
 	if len(reused) > 0 {
 		fmt.Fprintf(w, "reused from the previous run (linked, not read): %s\n", strings.Join(reused, ", "))
 	}
-	reusedPairs := ""
-	if s.ReusedPairs > 0 {
-		reusedPairs = fmt.Sprintf(", reused %d (unchanged records)", s.ReusedPairs)
+	kept := ""
+	if s.KeptEdges > 0 {
+		kept = fmt.Sprintf(", %d previous edges kept (unchanged records)", s.KeptEdges)
 	}
-	fmt.Fprintf(w, "candidate pairs %d, scored %d%s, matched %d\n", s.CandidatePairs, s.ScoredPairs, reusedPairs, s.MatchedPairs)
+	fmt.Fprintf(w, "candidate pairs %d, scored %d, matched %d%s\n", s.CandidatePairs, s.ScoredPairs, s.MatchedPairs, kept)
 	fmt.Fprintf(w, "masters %d (%d merge duplicates; %d cross-source duplicates found; largest cluster %d)\n",
 		s.Masters, s.MultiMasters, total.Linked-s.Masters, s.MaxClusterSize)
 	if s.Changes != nil {

@@ -56,7 +56,7 @@ func BenchmarkScoreDecodeAndIndex(b *testing.B) {
 	batches, idf := benchCandidateBatches(n)
 	b.ResetTimer()
 	for b.Loop() {
-		cands, err := decodeCandidates(batches, idf)
+		cands, err := decodeCandidates(batches, idf, true)
 		if err != nil {
 			b.Fatal(err)
 		}

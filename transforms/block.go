@@ -15,6 +15,21 @@ import (
 
 func init() {
 	registerBatchFn((*blockFn)(nil))
+	registerBatchFn((*markChangedFn)(nil))
+	registerBatchFn((*blockChangedFn)(nil))
+}
+
+// BlockOptions configure Block.
+type BlockOptions struct {
+	Blocking schemas.BlockingConfig
+	Shards   int // block shards candidates are routed to
+	// RecordShards is the number of record shards the survivors are keyed
+	// by (Dedupe's shards): with Previous, each receives the change marks.
+	RecordShards int
+	// Previous, when set, is a previous output whose decisions Score keeps
+	// (ScoreOptions.Previous).
+	Previous string
+	Spill    spill.Store
 }
 
 // Block computes each surviving record's matching view and blocking keys,
@@ -33,40 +48,35 @@ func init() {
 // Dedupe and returns a PCollection<KV<int,spill.Ref>> of block shard →
 // tagged batch (bulk.KindCandidates or bulk.KindIDF).
 //
-// previous, when set, is a previous output whose decisions Score keeps
-// (ScoreOptions.Previous): candidates whose record is unchanged since its
-// records/ are marked so.
-func Block(s beam.Scope, cfg *schemas.Config, store spill.Store, survivors beam.PCollection, shards int, previous string) beam.PCollection {
+// With opts.Previous, only the blocks that a new or changed record
+// touches need candidate pairs: every other pair is of two unchanged
+// records and keeps its previous decision. Block first marks the records
+// whose key and fingerprint are not in the previous records/ and collects
+// their block hashes (markChangedFn), and every record shard receives all
+// the marks (a join rather than a side input, as above). An unchanged
+// record then travels only with the marked blocks it is in, and, where it
+// has none in a shard, as a stub that carries only its key and
+// identifiers: the previous edges Score keeps need those of both ends.
+func Block(s beam.Scope, opts BlockOptions, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
-	return beam.ParDo(s, &blockFn{Blocking: cfg.Matching.Blocking, Shards: shards, Previous: previous, Spill: store}, survivors)
+	fn := blockFn{Blocking: opts.Blocking, Shards: opts.Shards, Spill: opts.Spill}
+	if opts.Previous == "" {
+		return beam.ParDo(s, &fn, survivors)
+	}
+	marks := beam.ParDo(s, &markChangedFn{Blocking: opts.Blocking, RecordShards: opts.RecordShards,
+		Previous: opts.Previous, Spill: opts.Spill}, survivors)
+	return beam.ParDo(s, &blockChangedFn{Block: fn}, beam.CoGroupByKey(s, survivors, marks))
 }
 
-type blockFn struct {
-	Blocking schemas.BlockingConfig
-	Shards   int
-	Previous string
-	Spill    spill.Store
-
-	// Read-only once set up: records are blocked on several goroutines.
-	rules     []matchers.BlockingRule
-	brands    *matchers.BrandIndex
-	unchanged unchangedSet
-	buf       bulk.Buffers
+// blocker computes a record's matching view and block hashes.
+type blocker struct {
+	rules  []matchers.BlockingRule
+	brands *matchers.BrandIndex
 }
 
-func (fn *blockFn) Setup(ctx context.Context) error {
-	rules, err := BlockingRules(fn.Blocking)
-	if err != nil {
-		return err
-	}
-	fn.rules = rules
-	fn.brands = matchers.DefaultBrandIndex()
-	if fn.Previous != "" {
-		if fn.unchanged, err = loadUnchanged(ctx, fn.Previous); err != nil {
-			return fmt.Errorf("block: %w", err)
-		}
-	}
-	return nil
+func newBlocker(cfg schemas.BlockingConfig) (blocker, error) {
+	rules, err := BlockingRules(cfg)
+	return blocker{rules: rules, brands: matchers.DefaultBrandIndex()}, err
 }
 
 // BlockingRules builds the configured blocking rules.
@@ -83,7 +93,47 @@ func BlockingRules(cfg schemas.BlockingConfig) ([]matchers.BlockingRule, error) 
 	return rules, nil
 }
 
+// hashes appends to dst the hash of each blocking key of prep, which may
+// repeat; keys is scratch space, returned for reuse. The hash's low bit
+// says whether Score drops the block when it is oversized (Score sees only
+// hashes).
+func (b *blocker) hashes(prep *matchers.Prepared, keys []string, dst []uint64) ([]string, []uint64) {
+	keys = keys[:0]
+	for _, r := range b.rules {
+		keys = r.Keys(prep, keys)
+	}
+	for _, k := range keys {
+		h := matchers.FNV1a(k) &^ 1
+		if matchers.DropsOversized(k) {
+			h |= 1
+		}
+		dst = append(dst, h)
+	}
+	return keys, dst
+}
+
+type blockFn struct {
+	Blocking schemas.BlockingConfig
+	Shards   int
+	Spill    spill.Store
+
+	blocker blocker // read-only once set up: records are blocked on several goroutines
+	buf     bulk.Buffers
+}
+
+func (fn *blockFn) Setup() error {
+	var err error
+	fn.blocker, err = newBlocker(fn.Blocking)
+	return err
+}
+
 func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emit func(int, spill.Ref)) error {
+	return fn.blockBatch(ctx, ref, nil, emit)
+}
+
+// blockBatch blocks the survivors batch ref; marks, when not nil, are
+// the sorted change marks of an incremental run.
+func (fn *blockFn) blockBatch(ctx context.Context, ref spill.Ref, marks *bulk.ChangeMarks, emit func(int, spill.Ref)) error {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
@@ -98,7 +148,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emi
 	const chunk = 2048
 	parts := make([]blockedChunk, (len(products)+chunk-1)/chunk)
 	bulk.Parallel(len(parts), func(c int) {
-		parts[c] = fn.block(products[c*chunk : min(len(products), (c+1)*chunk)])
+		parts[c] = fn.block(products[c*chunk:min(len(products), (c+1)*chunk)], marks)
 	})
 	out := bulk.NewSpiller(ctx, fn.Spill, spillCandidates, emit)
 	idf := &matchers.IDF{DF: map[string]int32{}}
@@ -135,26 +185,21 @@ type blockedChunk struct {
 	idf     *matchers.IDF
 }
 
-func (fn *blockFn) block(products []schemas.Product) blockedChunk {
+func (fn *blockFn) block(products []schemas.Product, marks *bulk.ChangeMarks) blockedChunk {
 	out := blockedChunk{byShard: make([][]byte, fn.Shards), counts: make([]int, fn.Shards), idf: &matchers.IDF{DF: map[string]int32{}}}
 	var keys []string
+	var all []uint64
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
 		p := &products[i]
-		c := bulk.Candidate{Key: p.Key(), Prep: MatchView(p, fn.brands), Unchanged: fn.unchanged.has(p)}
+		c := bulk.Candidate{Key: p.Key(), Prep: MatchView(p, fn.blocker.brands)}
+		c.Unchanged = marks != nil && !marks.Changed(matchers.FNV1a(c.Key))
 		out.idf.Add(c.Prep.TitleTokens)
-		keys = keys[:0]
-		for _, r := range fn.rules {
-			keys = r.Keys(&c.Prep, keys)
-		}
+		keys, all = fn.blocker.hashes(&c.Prep, keys, all[:0])
 		for sh := range hashes {
 			hashes[sh] = hashes[sh][:0]
 		}
-		for _, k := range keys {
-			h := matchers.FNV1a(k) &^ 1
-			if matchers.DropsOversized(k) {
-				h |= 1 // Score sees only hashes: the low bit says drop when oversized
-			}
+		for _, h := range all {
 			sh := h % uint64(fn.Shards)
 			hashes[sh] = append(hashes[sh], h)
 		}
@@ -164,11 +209,109 @@ func (fn *blockFn) block(products []schemas.Product) blockedChunk {
 			}
 			slices.Sort(hs)
 			c.Blocks = slices.Compact(hs)
-			out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &c)
+			if c.Unchanged {
+				c.Blocks = slices.DeleteFunc(c.Blocks, func(h uint64) bool { return !marks.Touches(h) })
+			}
+			if len(c.Blocks) == 0 {
+				stub := bulk.Candidate{Key: c.Key, Unchanged: true,
+					Prep: matchers.Prepared{Source: c.Prep.Source, GTIN: c.Prep.GTIN, Models: c.Prep.Models}}
+				out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &stub)
+			} else {
+				out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &c)
+			}
 			out.counts[sh]++
 		}
 	}
 	return out
+}
+
+// markChangedFn finds the records of a survivors batch that are new or
+// changed since the previous records/ and sends their marks to every
+// record shard.
+type markChangedFn struct {
+	Blocking     schemas.BlockingConfig
+	RecordShards int
+	Previous     string
+	Spill        spill.Store
+
+	blocker   blocker
+	unchanged unchangedSet
+}
+
+func (fn *markChangedFn) Setup(ctx context.Context) error {
+	var err error
+	if fn.blocker, err = newBlocker(fn.Blocking); err != nil {
+		return err
+	}
+	if fn.unchanged, err = loadUnchanged(ctx, fn.Previous); err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
+	return nil
+}
+
+func (fn *markChangedFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(int, spill.Ref)) error {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
+	products, err := bulk.DecodeProducts(batch, nil)
+	if err != nil {
+		return fmt.Errorf("block: %w", err)
+	}
+	const chunk = 2048
+	parts := make([]bulk.ChangeMarks, (len(products)+chunk-1)/chunk)
+	bulk.Parallel(len(parts), func(c int) {
+		m := &parts[c]
+		var keys []string
+		for i := c * chunk; i < min(len(products), (c+1)*chunk); i++ {
+			p := &products[i]
+			if fn.unchanged.has(p) {
+				continue
+			}
+			prep := MatchView(p, fn.blocker.brands)
+			m.Keys = append(m.Keys, matchers.FNV1a(p.Key()))
+			keys, m.Blocks = fn.blocker.hashes(&prep, keys, m.Blocks)
+		}
+	})
+	var marks bulk.ChangeMarks
+	for _, m := range parts {
+		marks.Keys = append(marks.Keys, m.Keys...)
+		marks.Blocks = append(marks.Blocks, m.Blocks...)
+	}
+	if len(marks.Keys) == 0 {
+		return nil
+	}
+	marks.Sort()
+	out := bulk.NewSpiller(ctx, fn.Spill, spillChangeMarks, func(_ int, ref spill.Ref) {
+		for sh := range fn.RecordShards {
+			emit(sh, ref)
+		}
+	})
+	out.Put(shard, bulk.AppendChangeMarks(nil, &marks))
+	return out.Err()
+}
+
+// blockChangedFn blocks a record shard's survivors with the change marks
+// of every shard (Block with Previous).
+type blockChangedFn struct {
+	Block blockFn
+}
+
+func (fn *blockChangedFn) Setup() error { return fn.Block.Setup() }
+
+func (fn *blockChangedFn) ProcessElement(ctx context.Context, shard int, survivors, marks func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
+	var m bulk.ChangeMarks
+	if err := bulk.Read(ctx, marks, func(b []byte) error { return bulk.DecodeChangeMarks(b, &m) }); err != nil {
+		return fmt.Errorf("block shard %d: change marks: %w", shard, err)
+	}
+	m.Sort()
+	var ref spill.Ref
+	for survivors(&ref) {
+		if err := fn.Block.blockBatch(ctx, ref, &m, emit); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MatchView builds a product's matching view (matchers.Prepare over its fields).

@@ -12,9 +12,10 @@ import (
 
 // An incremental run whose previous output was decided under the same
 // ScoringHash keeps the previous decision on every pair of two unchanged
-// records (README: "Incremental runs"): Block marks the candidates whose
-// record key and fingerprint are in the previous records/, Score skips
-// their pairs and adds the previous edges between them.
+// records (README: "Incremental runs"): Block marks the records whose
+// record key and fingerprint are not in the previous records/ and sends
+// Score only the blocks they touch, and Score adds the previous edges
+// between unchanged records.
 
 // fingerprintRow is the part of a records/ row that tells whether a
 // record changed.
@@ -67,12 +68,13 @@ func versionHash(key, fingerprint string) uint64 { return matchers.FNV1a(key + "
 // the same blocking config, still do: they meet in that key's shard. An
 // edge whose records meet in several shards is added by each; Cluster and
 // WriteEdges keep one.
-func appendKeptEdges(dst []byte, sb *shardBlocks, previous []schemas.EdgeRow) []byte {
+func appendKeptEdges(dst []byte, sb *shardBlocks, previous []schemas.EdgeRow) ([]byte, int64) {
 	if len(previous) == 0 {
-		return dst
+		return dst, 0
 	}
 	// The unchanged candidates by record key: a binary search of the
 	// candidates, each a few hundred bytes, missed the cache at every step.
+	var kept int64
 	unchanged := make(map[string]int32, len(sb.cands))
 	for i := range sb.cands {
 		if sb.cands[i].Unchanged {
@@ -87,7 +89,8 @@ func appendKeptEdges(dst []byte, sb *shardBlocks, previous []schemas.EdgeRow) []
 		if j, okB := unchanged[e.B]; okB {
 			ed := newEdge(sb, i, j, e.MatchProbability)
 			dst = bulk.AppendEdge(dst, &ed)
+			kept++
 		}
 	}
-	return dst
+	return dst, kept
 }

@@ -38,8 +38,8 @@ type ScoreOptions struct {
 	CrossSourceOnly bool
 	// Previous, when set, is a previous output decided under the same
 	// ScoringHash: a pair of two candidates Block marked unchanged is not
-	// scored (MetricReusedPairs), and the edges/ of Previous between such
-	// candidates are kept.
+	// scored, and the edges/ of Previous between such candidates are kept
+	// (MetricKeptEdges).
 	Previous string
 	Spill    spill.Store // where the batches of edges and pairs go
 }
@@ -73,7 +73,7 @@ type scoreFn struct {
 	kept      []schemas.EdgeRow // the edges of Options.Previous
 	candPairs beam.Counter
 	scored    beam.Counter
-	reused    beam.Counter
+	keptEdges beam.Counter
 	matched   beam.Counter
 	oversized beam.Counter
 }
@@ -89,7 +89,7 @@ func (fn *scoreFn) Setup(ctx context.Context) error {
 	}
 	fn.candPairs = beam.NewCounter(Namespace, MetricCandidatePairs)
 	fn.scored = beam.NewCounter(Namespace, MetricScoredPairs)
-	fn.reused = beam.NewCounter(Namespace, MetricReusedPairs)
+	fn.keptEdges = beam.NewCounter(Namespace, MetricKeptEdges)
 	fn.matched = beam.NewCounter(Namespace, MetricMatchedPairs)
 	fn.oversized = beam.NewCounter(Namespace, MetricOversizedBlock)
 	if fn.Options.Previous != "" {
@@ -113,6 +113,26 @@ type shardBlocks struct {
 	source    []uint16 // index of the record's source
 	unchanged []bool
 	titleKey  []uint64 // the title's first 8 bytes, big-endian: orders most titles without reading them
+	// prepared, when not nil, prepares each candidate on first use (prep);
+	// nil when decodeCandidates prepared them all.
+	prepared []sync.Once
+	idf      *matchers.IDF
+}
+
+// prep returns candidate i's matching view, ready to compare.
+func (sb *shardBlocks) prep(i int32) *matchers.Prepared {
+	p := &sb.cands[i].Prep
+	if sb.prepared != nil {
+		sb.prepared[i].Do(func() { prepare(p, sb.idf) })
+	}
+	return p
+}
+
+// prepare rebuilds a decoded matching view's token lists and weights its
+// title with the corpus IDF.
+func prepare(p *matchers.Prepared, idf *matchers.IDF) {
+	p.Reindex()
+	p.TFIDF = idf.Vector(p.TitleTokens)
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(spill.Ref), emitPairs func(int, spill.Ref)) error {
@@ -135,11 +155,19 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	if err != nil {
 		return fmt.Errorf("score shard %d: %w", shard, err)
 	}
-	cands, err := decodeCandidates(raw, idf)
+	// In an incremental run most candidates are unchanged records that
+	// share a block with a changed one but pair with none (a sorted
+	// neighbourhood pairs a few of a block's members): each is prepared
+	// for comparison only when first paired.
+	lazy := fn.Options.Previous != ""
+	cands, err := decodeCandidates(raw, idf, !lazy)
 	if err != nil {
 		return fmt.Errorf("score shard %d: %w", shard, err)
 	}
 	sb := indexBlocks(cands, fn.Options.MaxBlockSize)
+	if lazy {
+		sb.prepared, sb.idf = make([]sync.Once, len(cands)), idf
+	}
 	var nBig int64
 	for _, b := range sb.big {
 		if b {
@@ -163,11 +191,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	wg.Wait()
 	var out, all []byte
 	var big []bigPair
-	var cand, scored, reused, matched int64
+	var cand, scored, matched int64
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
-		reused += r.reused
 		matched += r.matched
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
@@ -177,14 +204,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	// those blocks; they are deduplicated here, once, across workers.
 	for k, e := range big {
 		if k > 0 && e.ab() == big[k-1].ab() {
-			if e.kept {
-				reused--
-			} else {
-				scored--
-			}
-			continue
-		}
-		if e.kept {
+			scored--
 			continue
 		}
 		ed := newEdge(sb, e.a, e.b, e.p)
@@ -196,10 +216,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 			all = bulk.AppendEdge(all, &ed)
 		}
 	}
-	out = appendKeptEdges(out, sb, fn.kept)
+	out, kept := appendKeptEdges(out, sb, fn.kept)
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
-	fn.reused.Inc(ctx, reused)
+	fn.keptEdges.Inc(ctx, kept)
 	fn.matched.Inc(ctx, matched)
 	edges := bulk.NewSpiller(ctx, fn.Options.Spill, spillEdges, func(_ int, ref spill.Ref) { emit(ref) })
 	pairs := bulk.NewSpiller(ctx, fn.Options.Spill, spillPairs, emitPairs)
@@ -212,10 +232,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	return errors.Join(edges.Err(), pairs.Err())
 }
 
-// decodeCandidates decodes the batches and weights each title with the
-// IDF, on every core (one bundle holds the whole shard on prism), and
-// returns the candidates in record key order.
-func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]bulk.Candidate, error) {
+// decodeCandidates decodes the batches on every core (one bundle holds the
+// whole shard on prism), each candidate made ready to compare (prepare)
+// when prepared is set, and returns the candidates in record key order.
+func decodeCandidates(batches [][]byte, idf *matchers.IDF, prepared bool) ([]bulk.Candidate, error) {
 	var runs []bulk.CandidateRun
 	for _, b := range batches {
 		var err error
@@ -231,11 +251,11 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF) ([]bulk.Candidate, er
 	errs := make([]error, len(runs))
 	bulk.Parallel(len(runs), func(i int) {
 		into := cands[offsets[i]:offsets[i+1]]
-		if errs[i] = bulk.DecodeRun(runs[i], into); errs[i] != nil {
+		if errs[i] = bulk.DecodeRun(runs[i], into); errs[i] != nil || !prepared {
 			return
 		}
 		for k := range into {
-			into[k].Prep.TFIDF = idf.Vector(into[k].Prep.TitleTokens)
+			prepare(&into[k].Prep, idf)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -349,7 +369,6 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 type bigPair struct {
 	a, b int32
 	p    float64
-	kept bool // both records unchanged: not scored
 }
 
 func (e bigPair) ab() uint64 { return uint64(e.a)<<32 | uint64(e.b) }
@@ -360,7 +379,6 @@ type scoreResult struct {
 	// across such blocks and are deduplicated after the workers finish.
 	bigPairs                    []bigPair
 	candidates, scored, matched int64
-	reused                      int64 // pairs of two unchanged records, not scored
 }
 
 // scoreBlocks scores the blocks whose id ≡ w (mod workers).
@@ -371,7 +389,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	kept := func(i, j int32) bool { return sb.unchanged[i] && sb.unchanged[j] }
 	score := func(i, j int32) float64 {
 		r.scored++
-		a, b := &sb.cands[i].Prep, &sb.cands[j].Prep
+		a, b := sb.prep(i), sb.prep(j)
 		if fn.Options.WritePairs { // every pair's exact probability
 			x = fn.features.Compute(a, b, x[:0])
 			return fn.Options.Model.Probability(x)
@@ -394,7 +412,6 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 						continue
 					}
 					if kept(i, j) {
-						r.reused++
 						continue
 					}
 					p := score(i, j)
@@ -433,8 +450,6 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 				return // never merged, or scored in full in that ordinary block
 			}
 			if kept(i, j) {
-				r.reused++
-				r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, kept: true})
 				return
 			}
 			r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, p: score(i, j)})

@@ -29,6 +29,7 @@ const DefaultShards = 8
 const (
 	spillProducts    = "products"
 	spillSurvivors   = "survivors"
+	spillChangeMarks = "change-marks"
 	spillCandidates  = "candidates"
 	spillEdges       = "edges"
 	spillEdgeShards  = "edge-shards"

@@ -246,7 +246,7 @@ func TestBlockAndScoreMatchSharedModelNumbers(t *testing.T) {
 	model := matchers.DefaultModel()
 	p, s := beam.NewPipelineWithRoot()
 	survivors := Dedupe(s, store, beam.CreateList(s, products), 2)
-	candidates := Block(s, cfg, store, survivors, 2, "")
+	candidates := Block(s, BlockOptions{Blocking: cfg.Matching.Blocking, Shards: 2, RecordShards: 2, Spill: store}, survivors)
 	edges, _ := Score(s, ScoreOptions{Model: *model, Threshold: model.Threshold,
 		MaxBlockSize: 100, Window: 10, Spill: store}, candidates)
 	passert.Equals(s, beam.ParDo(s, matchedPairs, edges), "feed:1 shop:1")

@@ -55,9 +55,10 @@ func AppendCandidate(dst []byte, c *Candidate) []byte {
 	return dst
 }
 
-// DecodeCandidate decodes the candidate at the start of src into c, its
-// matching view reindexed (matchers.Prepared.Reindex), and returns the
-// rest of src.
+// DecodeCandidate decodes the candidate at the start of src into c and
+// returns the rest of src. Its matching view is as encoded: the caller
+// rebuilds its token lists (matchers.Prepared.Reindex) before comparing it,
+// which Score does only for the candidates it pairs.
 func DecodeCandidate(src []byte, c *Candidate) ([]byte, error) {
 	p := &c.Prep
 	var err error
@@ -91,9 +92,7 @@ func DecodeCandidate(src []byte, c *Candidate) ([]byte, error) {
 	for i := range c.Blocks {
 		c.Blocks[i] = binary.LittleEndian.Uint64(src[8*i:])
 	}
-	src = src[8*n:]
-	p.Reindex()
-	return src, nil
+	return src[8*n:], nil
 }
 
 // A candidates batch is a sequence of runs: a run's candidate count and

@@ -47,7 +47,7 @@ const (
 
 	MetricCandidatePairs  = "linkbeam_candidate_pairs_total"
 	MetricScoredPairs     = "linkbeam_scored_pairs_total"
-	MetricReusedPairs     = "linkbeam_reused_pairs_total"
+	MetricKeptEdges       = "linkbeam_kept_edges_total"
 	MetricMatchedPairs    = "linkbeam_matched_pairs_total"
 	MetricOversizedBlocks = "linkbeam_oversized_blocks_total"
 	MetricMasters         = "linkbeam_masters_total"
@@ -114,7 +114,7 @@ func New(res metrics.QueryResults, wall time.Duration, success time.Time) *Colle
 	}{
 		{MetricCandidatePairs, "Candidate pairs blocking produced in the last run, before scoring.", sum.CandidatePairs},
 		{MetricScoredPairs, "Distinct pairs the match model scored in the last run.", sum.ScoredPairs},
-		{MetricReusedPairs, "Candidate pairs of the last run whose two records were unchanged since --previous: not scored, they kept its decisions.", sum.ReusedPairs},
+		{MetricKeptEdges, "Edges of the previous run between two records unchanged since --previous, kept without scoring in the last run.", sum.KeptEdges},
 		{MetricMatchedPairs, "Scored pairs at or above the match threshold in the last run.", sum.MatchedPairs},
 		{MetricOversizedBlocks, "Blocks of the last run over max_block_size, paired by sorted neighbourhood.", counter(res, transforms.MetricOversizedBlock)},
 		{MetricMasters, "Master records the last run wrote.", sum.Masters},

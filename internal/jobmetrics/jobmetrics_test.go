@@ -132,7 +132,7 @@ func checkAgainstSummary(t *testing.T, run demoRun, mfs map[string]*dto.MetricFa
 	for name, want := range map[string]int64{
 		MetricCandidatePairs:       run.sum.CandidatePairs,
 		MetricScoredPairs:          run.sum.ScoredPairs,
-		MetricReusedPairs:          run.sum.ReusedPairs,
+		MetricKeptEdges:            run.sum.KeptEdges,
 		MetricMatchedPairs:         run.sum.MatchedPairs,
 		MetricMasters:              run.sum.Masters,
 		MetricMultiMasters:         run.sum.MultiMasters,
