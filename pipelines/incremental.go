@@ -87,14 +87,15 @@ func (inc *incremental) addReused(s beam.Scope, accepted beam.PCollection) beam.
 	return beam.Flatten(s, accepted, transforms.ReadPrevious(s, inc.previous, inc.reuse))
 }
 
-// reconcile gives the masters batches from Survive (PCollection<KV<int,
-// spill.Ref>>) the previous ids and writes changes/ under staging. It
-// returns the reconciled masters batches and the written paths (none
-// without --previous).
-func (inc *incremental) reconcile(s beam.Scope, store spill.Store, staging, compression string, masters beam.PCollection) (beam.PCollection, []beam.PCollection) {
+// writeMasters writes the masters batches from Survive (PCollection<KV<int,
+// spill.Ref>>) to masters/ and links/ under staging and returns the
+// PCollection<string> of written paths. With --previous they keep the
+// previous ids (transforms.Reconcile), and changes/ is written too.
+func (inc *incremental) writeMasters(s beam.Scope, store spill.Store, staging, compression string, masters beam.PCollection) beam.PCollection {
 	if inc == nil {
-		return masters, nil
+		return transforms.WriteMasters(s, staging, compression, masters)
 	}
-	masters, changes := transforms.Reconcile(s, transforms.ReconcileOptions{Previous: inc.previous, RunID: inc.runID, Spill: store}, masters)
-	return masters, []beam.PCollection{transforms.WriteChanges(s, staging, compression, changes)}
+	plan, changes := transforms.Reconcile(s, transforms.ReconcileOptions{Previous: inc.previous, RunID: inc.runID, Spill: store}, masters)
+	return beam.Flatten(s, transforms.WriteReconciledMasters(s, staging, compression, masters, plan),
+		transforms.WriteChanges(s, staging, compression, changes))
 }

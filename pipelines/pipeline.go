@@ -138,7 +138,6 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	masters := transforms.Survive(s, transforms.SurviveOptions{
 		Survivorship: cfg.Survivorship, Priorities: priorities, Shards: shards, Spill: store,
 	}, survivors, assignments)
-	masters, extra := inc.reconcile(s, store, staging, cfg.Output.Compression, masters)
 	var written beam.PCollection
 	plan := transforms.StandardPlan
 	if cfg.Output.Layout == schemas.LayoutLake {
@@ -147,12 +146,11 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 		}, records, survivors, masters)
 		plan = transforms.LakePlan(names, runDate)
 	} else {
-		written = transforms.WriteMasters(s, staging, cfg.Output.Compression, masters)
-		extra = append(extra, transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors),
+		written = beam.Flatten(s, inc.writeMasters(s, store, staging, cfg.Output.Compression, masters),
+			transforms.WriteRecords(s, staging, cfg.Output.Compression, survivors),
 			transforms.WriteEdges(s, staging, cfg.Output.Compression, store, shards, scoring, edges))
 	}
-	writtenRejects := transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected)
-	written = beam.Flatten(s, append([]beam.PCollection{written, writtenRejects}, extra...)...)
+	written = beam.Flatten(s, written, transforms.WriteRejects(s, staging, cfg.Output.Compression, rejected))
 	if cfg.Output.WritePairs {
 		written = beam.Flatten(s, written, transforms.WritePairs(s, staging, cfg.Output.Compression, pairs))
 	}

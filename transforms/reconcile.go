@@ -19,7 +19,7 @@ import (
 func init() {
 	registerBatchFn((*summarizeMastersFn)(nil))
 	registerBatchFn((*reconcileFn)(nil))
-	registerBatchFn((*applyIDsFn)(nil))
+	registerBatchFn((*writeReconciledFn)(nil))
 	registerBatchFn((*writeChangesFn)(nil))
 	register.Emitter1[ChangeShard]()
 }
@@ -45,22 +45,29 @@ type ReconcileOptions struct {
 // this run (id, fingerprint, member keys) meet on one worker, like the
 // clustering: up to a few million masters fit in its memory. Only the
 // masters whose id or generation differ from (clustering id, 0) travel
-// back, as a side input: in a steady state, the few renamed or created
+// back, in the id plan: in a steady state, the few renamed or created
 // since the first run.
 //
 // It takes the PCollection<KV<int,spill.Ref>> of masters batches from
-// Survive and returns the same with reconciled ids and generations, and a
-// singleton PCollection<ChangeShard> of the change events for
-// WriteChanges. Event counts are the counters MetricChangesPrefix+kind.
-// The summaries are spilled too.
-func Reconcile(s beam.Scope, opts ReconcileOptions, masters beam.PCollection) (reconciled, changes beam.PCollection) {
+// Survive and returns the singleton PCollection<[]byte> of the id plan for
+// WriteReconciledMasters, and a singleton PCollection<ChangeShard> of the
+// change events for WriteChanges. Event counts are the counters
+// MetricChangesPrefix+kind. The summaries are spilled too.
+func Reconcile(s beam.Scope, opts ReconcileOptions, masters beam.PCollection) (plan, changes beam.PCollection) {
 	s = s.Scope("linkbeam.Reconcile")
 	summaries := beam.ParDo(s, &summarizeMastersFn{Spill: opts.Spill}, masters)
 	// An impulse, not a GroupByKey: reconciliation runs (and retires every
 	// previous master) even when this run has no master at all.
-	plan, changes := beam.ParDo2(s, &reconcileFn{Options: opts}, beam.Impulse(s), beam.SideInput{Input: summaries})
-	reconciled = beam.ParDo(s, &applyIDsFn{Spill: opts.Spill}, masters, beam.SideInput{Input: plan})
-	return reconciled, changes
+	return beam.ParDo2(s, &reconcileFn{Options: opts}, beam.Impulse(s), beam.SideInput{Input: summaries})
+}
+
+// WriteReconciledMasters is WriteMasters for an incremental run: each
+// shard's masters and links get the ids of Reconcile's plan (the
+// singleton PCollection<[]byte>) as they are written, rather than in a
+// pass of their own that would decode and spill every shard once more.
+func WriteReconciledMasters(s beam.Scope, dir, compression string, masters, plan beam.PCollection) beam.PCollection {
+	s = s.Scope("linkbeam.WriteMasters")
+	return beam.ParDo(s, &writeReconciledFn{Dir: dir, Compression: compression}, masters, beam.SideInput{Input: plan})
 }
 
 // summarizeMastersFn spills the summary of a masters batch
@@ -281,15 +288,15 @@ func (p plan) assignment(id string) reconcile.Assignment {
 	return reconcile.Assignment{ID: id}
 }
 
-// applyIDsFn rewrites a masters batch with the reconciled ids and spills
-// the result.
-type applyIDsFn struct {
-	Spill spill.Store
+// writeReconciledFn writes a masters batch under the reconciled ids.
+type writeReconciledFn struct {
+	Dir         string
+	Compression string
 
 	plan plan
 }
 
-func (fn *applyIDsFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, planIn func(*[]byte) bool, emit func(int, spill.Ref)) error {
+func (fn *writeReconciledFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, planIn func(*[]byte) bool, emit func(string)) error {
 	if fn.plan == nil {
 		var b []byte
 		if !planIn(&b) {
@@ -306,12 +313,7 @@ func (fn *applyIDsFn) ProcessElement(ctx context.Context, shard int, ref spill.R
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	fn.plan.apply(masters, links)
-	out, err := bulk.PutMasters(ctx, fn.Spill, spillReconciled, shard, masters, links)
-	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
-	}
-	emit(shard, out)
-	return nil
+	return writeMasterShard(ctx, fn.Dir, fn.Compression, shard, masters, links, emit)
 }
 
 // apply gives a shard's masters and links their reconciled ids, in place,

@@ -38,7 +38,6 @@ const (
 	spillMembers     = "members"
 	spillMasters     = "masters"
 	spillSummaries   = "master-summaries"
-	spillReconciled  = "reconciled-masters"
 )
 
 // packProductsFn packs products into batches keyed by the shard of their

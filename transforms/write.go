@@ -41,8 +41,8 @@ const rejectShards = 4
 // and one in links/ under dir, named by shard number so a retried bundle
 // overwrites its own files. Every worker writes its own shards: no single
 // worker funnels the output. It takes the PCollection<KV<int,spill.Ref>>
-// of masters batches from Survive (or Reconcile) and returns the
-// PCollection<string> of written paths.
+// of masters batches from Survive and returns the PCollection<string> of
+// written paths. WriteReconciledMasters writes them under reconciled ids.
 func WriteMasters(s beam.Scope, dir, compression string, shards beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WriteMasters")
 	return beam.ParDo(s, &writeMastersFn{Dir: dir, Compression: compression}, shards)
@@ -70,13 +70,19 @@ func (fn *writeMastersFn) ProcessElement(ctx context.Context, shard int, ref spi
 	if err != nil {
 		return err
 	}
+	return writeMasterShard(ctx, fn.Dir, fn.Compression, shard, masters, links, emit)
+}
+
+// writeMasterShard writes a shard's masters and links to masters/ and
+// links/ under dir and emits both paths.
+func writeMasterShard(ctx context.Context, dir, compression string, shard int, masters []schemas.MasterRow, links []schemas.LinkRow, emit func(string)) error {
 	name := partName(shard)
-	mp := fn.Dir + "/" + MastersDir + "/" + name
-	if err := writeParquet(ctx, mp, masters, fn.Compression); err != nil {
+	mp := dir + "/" + MastersDir + "/" + name
+	if err := writeParquet(ctx, mp, masters, compression); err != nil {
 		return err
 	}
-	lp := fn.Dir + "/" + LinksDir + "/" + name
-	if err := writeParquet(ctx, lp, links, fn.Compression); err != nil {
+	lp := dir + "/" + LinksDir + "/" + name
+	if err := writeParquet(ctx, lp, links, compression); err != nil {
 		return err
 	}
 	emit(mp)
