@@ -134,11 +134,7 @@ func (fn *blockFn) ProcessElement(ctx context.Context, _ int, ref spill.Ref, emi
 // blockBatch blocks the survivors batch ref; marks, when not nil, are
 // the sorted change marks of an incremental run.
 func (fn *blockFn) blockBatch(ctx context.Context, ref spill.Ref, marks *bulk.ChangeMarks, emit func(int, spill.Ref)) error {
-	batch, err := spill.Get(ctx, ref)
-	if err != nil {
-		return fmt.Errorf("block: %w", err)
-	}
-	products, err := bulk.DecodeProducts(batch, nil)
+	products, err := bulk.GetProducts(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
 	}
@@ -250,11 +246,7 @@ func (fn *markChangedFn) Setup(ctx context.Context) error {
 }
 
 func (fn *markChangedFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(int, spill.Ref)) error {
-	batch, err := spill.Get(ctx, ref)
-	if err != nil {
-		return fmt.Errorf("block: %w", err)
-	}
-	products, err := bulk.DecodeProducts(batch, nil)
+	products, err := bulk.GetProducts(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("block: %w", err)
 	}

@@ -176,11 +176,7 @@ type writeProcessedFn struct {
 }
 
 func (fn *writeProcessedFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
-	batch, err := spill.Get(ctx, ref)
-	if err != nil {
-		return fmt.Errorf("write processed: %w", err)
-	}
-	products, err := bulk.DecodeProducts(batch, nil)
+	products, err := bulk.GetProducts(ctx, ref)
 	if err != nil {
 		return fmt.Errorf("write processed: %w", err)
 	}

@@ -117,6 +117,15 @@ func Read(ctx context.Context, refs func(*spill.Ref) bool, fn func([]byte) error
 	return nil
 }
 
+// GetProducts reads the products batch ref names and decodes it.
+func GetProducts(ctx context.Context, ref spill.Ref) ([]schemas.Product, error) {
+	batch, err := spill.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeProducts(batch, nil)
+}
+
 // DecodeProducts appends every product of a packed batch
 // (schemas.AppendProduct) to dst.
 func DecodeProducts(batch []byte, dst []schemas.Product) ([]schemas.Product, error) {
