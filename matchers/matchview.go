@@ -78,6 +78,16 @@ const maxFallbackTitle = 200
 // which the caller sets p.TFIDF = idf.Vector(p.TitleTokens). A nil brands
 // means DefaultBrandIndex().
 func Prepare(f Fields, brands *BrandIndex) Prepared {
+	p := PrepareFields(f, brands)
+	p.index()
+	return p
+}
+
+// PrepareFields is Prepare without the derived token sets that only
+// comparisons read: what blocking keys and the candidate encoding need.
+// Reindex adds the sets; a comparison of two such views computes them
+// on each call instead.
+func PrepareFields(f Fields, brands *BrandIndex) Prepared {
 	if brands == nil {
 		brands = builtinIndex()
 	}
@@ -126,7 +136,6 @@ func Prepare(f Fields, brands *BrandIndex) Prepared {
 		p.Price, p.HasPrice = f.Price, true
 	}
 	p.Currency = strings.ToUpper(strings.TrimSpace(f.Currency))
-	p.index()
 	return p
 }
 

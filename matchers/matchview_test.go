@@ -2,6 +2,7 @@ package matchers
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -94,5 +95,26 @@ func TestPrepareAbtBuyBrands(t *testing.T) {
 	t.Logf("brands on %d true pairs: agree %d, missing %d, differ %d", len(pairs), agree, missing, len(pairs)-agree-missing)
 	if float64(agree) < 0.95*float64(len(pairs)) {
 		t.Errorf("brand agreement on true pairs %d/%d, want >= 95%%", agree, len(pairs))
+	}
+}
+
+// PrepareFields is Prepare without the derived sets, which Reindex adds:
+// the two paths give the same view, and comparing an unindexed view gives
+// the same similarity.
+func TestPrepareFieldsThenReindex(t *testing.T) {
+	f := Fields{Source: "shop", Title: "Sony WH-1000XM4 Wireless Headphones Black 30h",
+		Brand: "Sony", ModelNumber: "WH1000XM4", Price: 278, HasPrice: true, Currency: "usd"}
+	want := Prepare(f, nil)
+	got := PrepareFields(f, nil)
+	if got.titleSet != nil || got.colours != 0 {
+		t.Errorf("PrepareFields computed the derived sets: %v, %v", got.titleSet, got.colours)
+	}
+	other := Prepare(Fields{Source: "feed", Title: "Sony WH1000XM4 headphones, black"}, nil)
+	if a, b := titleContainment(&got, &other), titleContainment(&want, &other); a != b || a == 0 {
+		t.Errorf("containment of the unindexed view %v, of the indexed %v", a, b)
+	}
+	got.Reindex()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("PrepareFields + Reindex:\n%+v\nPrepare:\n%+v", got, want)
 	}
 }

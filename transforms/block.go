@@ -188,7 +188,7 @@ func (fn *blockFn) block(products []schemas.Product, marks *bulk.ChangeMarks) bl
 	hashes := make([][]uint64, fn.Shards)
 	for i := range products {
 		p := &products[i]
-		c := bulk.Candidate{Key: p.Key(), Prep: MatchView(p, fn.blocker.brands)}
+		c := bulk.Candidate{Key: p.Key(), Prep: blockView(p, fn.blocker.brands)}
 		c.Unchanged = marks != nil && !marks.Changed(matchers.FNV1a(c.Key))
 		out.idf.Add(c.Prep.TitleTokens)
 		keys, all = fn.blocker.hashes(&c.Prep, keys, all[:0])
@@ -260,7 +260,7 @@ func (fn *markChangedFn) ProcessElement(ctx context.Context, shard int, ref spil
 			if fn.unchanged.has(p) {
 				continue
 			}
-			prep := MatchView(p, fn.blocker.brands)
+			prep := blockView(p, fn.blocker.brands)
 			m.Keys = append(m.Keys, matchers.FNV1a(p.Key()))
 			keys, m.Blocks = fn.blocker.hashes(&prep, keys, m.Blocks)
 		}
@@ -308,9 +308,20 @@ func (fn *blockChangedFn) ProcessElement(ctx context.Context, shard int, survivo
 
 // MatchView builds a product's matching view (matchers.Prepare over its fields).
 func MatchView(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared {
-	return matchers.Prepare(matchers.Fields{
+	return matchers.Prepare(fieldsOf(p), brands)
+}
+
+// blockView is MatchView without the token sets only comparisons read
+// (matchers.PrepareFields): Block computes keys and encodes the view, and
+// Score rebuilds the sets of the candidates it pairs.
+func blockView(p *schemas.Product, brands *matchers.BrandIndex) matchers.Prepared {
+	return matchers.PrepareFields(fieldsOf(p), brands)
+}
+
+func fieldsOf(p *schemas.Product) matchers.Fields {
+	return matchers.Fields{
 		Source: p.Source, Title: p.Title, Description: p.Description, Brand: p.Brand,
 		Manufacturer: p.Manufacturer, ModelNumber: p.ModelNumber, GTIN: p.GTIN,
 		Price: p.Price, HasPrice: p.HasPrice, Currency: p.Currency,
-	}, brands)
+	}
 }
