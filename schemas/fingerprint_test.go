@@ -111,7 +111,7 @@ func TestChangeRowParquet(t *testing.T) {
 func BenchmarkFingerprint(b *testing.B) {
 	p := Product{Source: "partner", SourceID: "P00012345", Title: "Sony WH-1000XM4 Wireless Noise Cancelling Headphones, Black",
 		Description: "Industry-leading noise cancellation with Dual Noise Sensor technology and up to 30 hours of battery life.",
-		Brand: "Sony", Category: "Headphones", ModelNumber: "WH-1000XM4", Price: 278, HasPrice: true, Currency: "USD",
+		Brand:       "Sony", Category: "Headphones", ModelNumber: "WH-1000XM4", Price: 278, HasPrice: true, Currency: "USD",
 		GTIN: "4548735711205", URL: "https://shop.example/p/12345", UpdatedAt: 1717236000e6}
 	for b.Loop() {
 		Fingerprint(&p)
