@@ -28,7 +28,7 @@ const (
 const (
 	MetricCandidatePairs = "candidate_pairs" // pairs produced by blocking, before scoring
 	MetricScoredPairs    = "scored_pairs"    // distinct pairs scored by the model
-	MetricKeptEdges      = "kept_edges"      // previous edges of two records unchanged since --previous
+	MetricKeptEdges      = "kept_edges"      // previous edges of two records unchanged since --previous, once per block shard holding both
 	MetricMatchedPairs   = "matched_pairs"   // pairs at or above the threshold
 	MetricOversizedBlock = "oversized_blocks"
 	MetricMasters        = "masters"

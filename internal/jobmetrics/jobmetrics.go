@@ -114,7 +114,7 @@ func New(res metrics.QueryResults, wall time.Duration, success time.Time) *Colle
 	}{
 		{MetricCandidatePairs, "Candidate pairs blocking produced in the last run, before scoring.", sum.CandidatePairs},
 		{MetricScoredPairs, "Distinct pairs the match model scored in the last run.", sum.ScoredPairs},
-		{MetricKeptEdges, "Edges of the previous run between two records unchanged since --previous, kept without scoring in the last run.", sum.KeptEdges},
+		{MetricKeptEdges, "Edges of the previous run between two records unchanged since --previous, kept without scoring in the last run (once per block shard holding both records).", sum.KeptEdges},
 		{MetricMatchedPairs, "Scored pairs at or above the match threshold in the last run.", sum.MatchedPairs},
 		{MetricOversizedBlocks, "Blocks of the last run over max_block_size, paired by sorted neighbourhood.", counter(res, transforms.MetricOversizedBlock)},
 		{MetricMasters, "Master records the last run wrote.", sum.Masters},
