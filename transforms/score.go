@@ -261,8 +261,30 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF, prepared bool) ([]bul
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	internLabels(cands)
 	bulk.SortInPlace(cands, func(a, b *bulk.Candidate) int { return strings.Compare(a.Key, b.Key) })
 	return cands, nil
+}
+
+// internLabels makes the candidates' equal sources, brands and currencies
+// one string each. Scoring compares them for every pair, and two copies
+// of "USD" cost a load of each from wherever its candidate was decoded:
+// one string is equal by its pointer, without reading memory.
+func internLabels(cands []bulk.Candidate) {
+	seen := map[string]string{}
+	intern := func(s *string) {
+		if v, ok := seen[*s]; ok {
+			*s = v
+		} else {
+			seen[*s] = *s
+		}
+	}
+	for i := range cands {
+		p := &cands[i].Prep
+		intern(&p.Source)
+		intern(&p.Brand)
+		intern(&p.Currency)
+	}
 }
 
 func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
