@@ -8,7 +8,7 @@
 # Usage: scripts/bench-incremental.sh [RECORDS]   (default 100000; CHANGE=0.01)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=./bin/linkbeam
+bin=${LINKBEAM:-./bin/linkbeam} # another build to compare: LINKBEAM=/path/to/linkbeam
 n=${1:-100000}
 share=${CHANGE:-0.01}
 dir=out/bench-incremental-$n

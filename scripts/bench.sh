@@ -5,7 +5,7 @@
 # Usage: scripts/bench.sh [RECORDS ...]   (default: 100000 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=./bin/linkbeam
+bin=${LINKBEAM:-./bin/linkbeam} # another build to compare: LINKBEAM=/path/to/linkbeam
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 # A fixed CPU reference printed with the figures: this VM's speed drifts
