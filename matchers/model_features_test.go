@@ -241,3 +241,53 @@ func TestUncodedTitleFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestOneSidedTitleFeatures checks that uncoded pairs split in two: both
+// records without any code (codeless) and one record with a code the other
+// lacks (one-sided), each with its own title similarity, and neither when
+// codes can be compared.
+func TestOneSidedTitleFeatures(t *testing.T) {
+	fs, err := NewFeatureSet([]string{"code_one_sided", "title_tfidf_codeless", "title_tfidf_one_sided"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An empty IDF weighs every token the same, so the cosine is the
+	// shared words over the geometric mean of the word counts.
+	idf := &IDF{}
+	prep := func(f Fields) *Prepared {
+		p := Prepare(f, nil)
+		p.TFIDF = idf.Vector(p.TitleTokens)
+		return &p
+	}
+	tests := []struct {
+		name  string
+		a, b  *Prepared
+		wants []float64
+	}{
+		{"no codes, the same title",
+			prep(Fields{Title: "Sony Turntable"}), prep(Fields{Title: "Sony Turntable"}), []float64{0, 1, 0}},
+		{"no codes: 2 words of 3 shared",
+			prep(Fields{Title: "Bose Speaker System"}), prep(Fields{Title: "Bose Speaker Stand"}), []float64{0, 2.0 / 3, 0}},
+		{"a model number on one side",
+			prep(Fields{Title: "Sony Turntable", ModelNumber: "PSLX350H"}), prep(Fields{Title: "Sony Turntable"}), []float64{1, 0, 1}},
+		{"a GTIN on one side",
+			prep(Fields{Title: "Sony Turntable", GTIN: "4006381333931"}), prep(Fields{Title: "Sony Turntable"}), []float64{1, 0, 1}},
+		{"a code read from one title: 2 words shared, of 3 and 2",
+			prep(Fields{Title: "Sony Turntable PSLX350H"}), prep(Fields{Title: "Sony Turntable"}), []float64{1, 0, 2 / math.Sqrt(6)}},
+		{"two model numbers decide, not the title",
+			prep(Fields{Title: "Sony Turntable", ModelNumber: "PSLX350H"}), prep(Fields{Title: "Sony Turntable", ModelNumber: "PSLX300H"}), []float64{0, 0, 0}},
+		{"two GTINs decide, not the title",
+			prep(Fields{Title: "Sony Turntable", GTIN: "4006381333931"}), prep(Fields{Title: "Sony Turntable", GTIN: "4006381333931"}), []float64{0, 0, 0}},
+	}
+	for _, tt := range tests {
+		got := fs.Compute(tt.a, tt.b, nil)
+		for i, w := range tt.wants {
+			if math.Abs(got[i]-w) > 1e-9 {
+				t.Errorf("%s: got %v, want %v (models %v, %v)", tt.name, got, tt.wants, tt.a.Models, tt.b.Models)
+			}
+		}
+		if rev := fs.Compute(tt.b, tt.a, nil); !slices.Equal(rev, got) {
+			t.Errorf("%s: not symmetric: %v vs %v", tt.name, rev, got)
+		}
+	}
+}
