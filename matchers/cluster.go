@@ -131,8 +131,7 @@ type ClusterOptions struct {
 // connected components of the edges with P >= Threshold, however many
 // blocks a component spans. With limits, Cluster is best-first: those edges
 // are sorted by P descending (ties by A, then B, taken as the smaller and
-// larger end; with OnePerSource, by P over P plus its strongest rival, see
-// contestedLast) and merged greedily, skipping a merge when the merged cluster
+// larger end) and merged greedily, skipping a merge when the merged cluster
 // would exceed MaxClusterSize, with OnePerSource, when both clusters
 // hold a record of the same source, with Identifiers, when they carry
 // different identifiers, or, with MinLinkage, when the mean probability
@@ -185,7 +184,6 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 	var guard *sourceGuard
 	if opts.OnePerSource {
 		guard = newSourceGuard(n, opts.Sources)
-		kept = contestedLast(n, kept, opts.Sources)
 	}
 	var ident []int32 // per root: the cluster's identifier, or -1
 	if opts.Identifiers != nil {
@@ -226,93 +224,6 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 		}
 	}
 	return uf.representatives()
-}
-
-// contestedLast reorders best-first edges for OnePerSource by P over the
-// larger of 1 and P plus its strongest rival: the strongest edge from
-// either end to another record of the other end's source. A record matches
-// at most one record of each other source, so two edges of 0.965 from one
-// record into one source (a title shared by look-alike products that only
-// a code it lacks tells apart) cannot both be right, and each counts 0.5
-// against an uncontested edge. Ordered by P alone, such an edge merged
-// before a 0.907 edge of two records sharing a model number and took that
-// record's place in its cluster (BENCHMARKS.md, session 9). Only the
-// strongest rival counts, so many weak candidates do not bury a strong
-// one; edges whose P and rival sum to at most 1 keep their order, ties
-// keep best-first order, and records of unknown source have no rivals.
-func contestedLast(n int, edges []Edge, sources []int32) []Edge {
-	k := int32(0) // sources are dense: 0..k-1
-	for _, s := range sources {
-		k = max(k, s+1)
-	}
-	// Per (node, source): 1 + the index of the node's strongest edge into
-	// the source, and of its strongest to another record of that source,
-	// 0 for none. Edges are best-first, so the first seen is the strongest.
-	var dense [][2]int32
-	sparse := map[[2]int32]*[2]int32{}
-	if int64(n)*int64(k) <= 8*int64(n) {
-		dense = make([][2]int32, int64(n)*int64(k))
-	}
-	slot := func(x, s int32) *[2]int32 {
-		if dense != nil {
-			return &dense[int64(x)*int64(k)+int64(s)]
-		}
-		p := sparse[[2]int32{x, s}]
-		if p == nil {
-			p = new([2]int32)
-			sparse[[2]int32{x, s}] = p
-		}
-		return p
-	}
-	note := func(x, y int32, i int) {
-		if sources[y] < 0 {
-			return
-		}
-		t := slot(x, sources[y])
-		switch {
-		case t[0] == 0:
-			t[0] = int32(i) + 1
-		case t[1] == 0 && edges[t[0]-1].A^edges[t[0]-1].B^x != y:
-			t[1] = int32(i) + 1
-		}
-	}
-	for i, e := range edges {
-		note(e.A, e.B, i)
-		note(e.B, e.A, i)
-	}
-	rival := func(x, y int32) float64 {
-		if sources[y] < 0 {
-			return 0
-		}
-		t := slot(x, sources[y])
-		if best := edges[t[0]-1]; best.A^best.B^x != y {
-			return best.P
-		}
-		if t[1] == 0 {
-			return 0
-		}
-		return edges[t[1]-1].P
-	}
-	// order[i] = {A: index into edges, P: the edge's share}.
-	order := make([]Edge, len(edges))
-	contested := false
-	for i, e := range edges {
-		p := e.P
-		if d := p + max(rival(e.A, e.B), rival(e.B, e.A)); d > 1 {
-			p /= d
-			contested = true
-		}
-		order[i] = Edge{A: int32(i), P: p}
-	}
-	if !contested {
-		return edges
-	}
-	sortEdgesBestFirst(order)
-	out := make([]Edge, len(edges))
-	for i, o := range order {
-		out[i] = edges[o.A]
-	}
-	return out
 }
 
 // compareEdgesBestFirst orders edges by P descending, then A, then B.

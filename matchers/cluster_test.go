@@ -80,53 +80,6 @@ func TestClusterBestFirst(t *testing.T) {
 	}
 }
 
-// TestClusterContestedLast: record 2 (legacy, no code) reads the same as
-// two partner records, 1 and 3, at 0.965 each; 0 and 1 (api and partner)
-// share a model number at 0.907, and 0 and 2 have no edge. By P alone, 1-2
-// merges first, which refuses 2-3 (two partner records) and 0-1 (linkage
-// (0.907 + 0) / 2 < 0.5). Record 2 spends 1.93 on the partner source, so
-// 1-2 and 2-3 count 0.5 each, 0-1 merges first, 1-2 is refused by linkage
-// ((0.965 + 0) / 2) and 2-3 merges.
-func TestClusterContestedLast(t *testing.T) {
-	edges := []Edge{{1, 2, .965}, {2, 3, .965}, {0, 1, .907}}
-	sources := []int32{0, 1, 2, 1}
-	tests := []struct {
-		name string
-		opts ClusterOptions
-		want []int32
-	}{
-		{"one per source, linkage", ClusterOptions{Threshold: .06, OnePerSource: true, Sources: sources, MinLinkage: .5}, []int32{0, 0, 2, 2}},
-		// By P alone, 1-2 merges, then linkage refuses 2-3 and 0-1.
-		{"without one per source, P alone", ClusterOptions{Threshold: .06, MinLinkage: .5}, []int32{0, 1, 1, 3}},
-		// Records of unknown source compete for nothing.
-		{"unknown sources", ClusterOptions{Threshold: .06, OnePerSource: true, Sources: []int32{-1, -1, -1, -1}, MinLinkage: .5}, []int32{0, 1, 1, 3}},
-	}
-	for _, tt := range tests {
-		if got := Cluster(4, edges, tt.opts); !slices.Equal(got, tt.want) {
-			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-// TestContestedLastOrder: record 0 has a 0.9 edge and two weak 0.3 edges
-// into source 1. Only the strongest rival counts: 0-1 gets 0.9 / 1.2 =
-// 0.75 and stays ahead of the uncontested 0.7, while 0-2 and 0-3 get
-// 0.3 / 1.2 = 0.25 each and keep their best-first order.
-func TestContestedLastOrder(t *testing.T) {
-	edges := []Edge{{0, 1, .9}, {4, 5, .7}, {0, 2, .3}, {0, 3, .3}}
-	got := contestedLast(6, slices.Clone(edges), []int32{0, 1, 1, 1, 2, 3})
-	if !slices.Equal(got, edges) {
-		t.Errorf("order %v, want %v", got, edges)
-	}
-	// Two edges of 0.965 from record 2 into source 1 count 0.5 each and
-	// fall behind an uncontested 0.6.
-	edges = []Edge{{1, 2, .965}, {2, 3, .965}, {0, 4, .6}}
-	want := []Edge{{0, 4, .6}, {1, 2, .965}, {2, 3, .965}}
-	if got := contestedLast(5, slices.Clone(edges), []int32{0, 1, 2, 1, 3}); !slices.Equal(got, want) {
-		t.Errorf("order %v, want %v", got, want)
-	}
-}
-
 // TestClusterSpansBlocks: a component found piecewise in many blocks (each
 // block sees one link of a chain) is one cluster, whatever the edge order.
 func TestClusterSpansBlocks(t *testing.T) {
@@ -193,33 +146,6 @@ func clReference(n int, edges []Edge, opts ClusterOptions) []int32 {
 	slices.SortStableFunc(kept, func(x, y Edge) int {
 		return cmp.Or(cmp.Compare(y.P, x.P), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
 	})
-	if opts.OnePerSource { // contested edges last: P over P plus its strongest rival
-		live := func(e Edge) bool { return e.P >= opts.Threshold && e.A != e.B }
-		rival := func(x, y int32) float64 { // x's strongest edge to another record of y's source
-			best := 0.0
-			for _, f := range kept {
-				z := f.A ^ f.B ^ x
-				if live(f) && (f.A == x || f.B == x) && z != y && opts.Sources[y] >= 0 && opts.Sources[z] == opts.Sources[y] {
-					best = max(best, f.P)
-				}
-			}
-			return best
-		}
-		share := map[int]float64{}
-		for i, e := range kept {
-			share[i] = e.P / max(1, e.P+max(rival(e.A, e.B), rival(e.B, e.A)))
-		}
-		idx := make([]int, len(kept))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(share[j], share[i]) })
-		sorted := make([]Edge, len(kept))
-		for i, j := range idx {
-			sorted[i] = kept[j]
-		}
-		kept = sorted
-	}
 	for _, e := range kept {
 		a, b := of[e.A], of[e.B]
 		if !(e.P >= opts.Threshold) || slices.Contains(a, e.B) {
