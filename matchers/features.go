@@ -91,12 +91,6 @@ var Features = []Feature{
 		func(a, b *Prepared) float64 { return is(comparablePrices(a, b)) }},
 	{"uncoded", "1 when no code can be compared: not both records have model numbers, nor both a GTIN", 0,
 		func(a, b *Prepared) float64 { return is(uncoded(a, b)) }},
-	{"code_one_sided", "1 when no code can be compared but one record has one: one feed carries a code the other lacks", 0,
-		func(a, b *Prepared) float64 { return is(codeOneSided(a, b)) }},
-	{"title_tfidf_codeless", "title_tfidf when neither record has a model number or a GTIN, else 0", 1,
-		when(codeless, titleTFIDF)},
-	{"title_tfidf_one_sided", "title_tfidf when no code can be compared but one record has one (code_one_sided), else 0: the same title is weaker evidence there, as the coded record may have a look-alike that differs only in its code", 1,
-		when(codeOneSided, titleTFIDF)},
 	{"title_tfidf_uncoded", "title_tfidf when no code can be compared (uncoded), else 0: titles decide where codes cannot", 1,
 		whenUncoded(titleTFIDF)},
 	{"title_containment_uncoded", "title_containment when no code can be compared (uncoded), else 0", 1,
@@ -111,13 +105,8 @@ func titleContainment(a, b *Prepared) float64 {
 
 // whenUncoded is feature f counted only for uncoded pairs, 0 otherwise.
 func whenUncoded(f func(a, b *Prepared) float64) func(a, b *Prepared) float64 {
-	return when(uncoded, f)
-}
-
-// when is feature f counted only for pairs that satisfy cond, 0 otherwise.
-func when(cond func(a, b *Prepared) bool, f func(a, b *Prepared) float64) func(a, b *Prepared) float64 {
 	return func(a, b *Prepared) float64 {
-		if !cond(a, b) {
+		if !uncoded(a, b) {
 			return 0
 		}
 		return f(a, b)
@@ -131,23 +120,6 @@ func when(cond func(a, b *Prepared) bool, f func(a, b *Prepared) float64) func(a
 // zero; the _uncoded features let titles count where codes cannot.
 func uncoded(a, b *Prepared) bool {
 	return (len(a.Models) == 0 || len(b.Models) == 0) && (a.GTIN == "" || b.GTIN == "")
-}
-
-// codeless reports a pair where neither record has a model number or a
-// GTIN (DBLP-ACM's papers, Abt-Buy without codes): titles are all there is.
-func codeless(a, b *Prepared) bool {
-	return len(a.Models) == 0 && len(b.Models) == 0 && a.GTIN == "" && b.GTIN == ""
-}
-
-// codeOneSided reports an uncoded pair where one record has a code. The
-// coded record may have look-alike siblings that read the same and differ
-// only in the code the other record lacks, so there the same title is
-// weaker evidence than between two codeless records. Counting one title
-// similarity for both kinds let identical generic titles outscore a shared
-// model number, and the title edge took the coded record's place in its
-// cluster (BENCHMARKS.md, session 9).
-func codeOneSided(a, b *Prepared) bool {
-	return uncoded(a, b) && !codeless(a, b)
 }
 
 // comparableModels returns the model numbers two records are compared
