@@ -55,6 +55,32 @@ func DecodeProduct(src []byte, p *Product) ([]byte, error) {
 	return src[n:], nil
 }
 
+// CountProducts returns how many products (AppendProduct) a batch holds,
+// reading only their lengths: a decoder sizes its slice once with it
+// rather than growing it product by product.
+func CountProducts(batch []byte) (int, error) {
+	n := 0
+	for len(batch) > 0 {
+		for range stringIDs {
+			size, k := binary.Uvarint(batch)
+			if k <= 0 || uint64(len(batch)-k) < size {
+				return 0, ErrCorruptBatch
+			}
+			batch = batch[k+int(size):]
+		}
+		if len(batch) < 9 {
+			return 0, ErrCorruptBatch
+		}
+		_, k := binary.Varint(batch[9:])
+		if k <= 0 {
+			return 0, ErrCorruptBatch
+		}
+		batch = batch[9+k:]
+		n++
+	}
+	return n, nil
+}
+
 // stringIDs are the string fields of ProductFields, in order.
 var stringIDs = func() []fieldID {
 	var ids []fieldID

@@ -56,15 +56,43 @@ func TestDecodeProductTruncated(t *testing.T) {
 	}
 }
 
+// CountProducts counts what DecodeProduct would decode, and a batch cut
+// anywhere inside its last product is ErrCorruptBatch.
+func TestCountProducts(t *testing.T) {
+	ps := []Product{{Source: "shop", SourceID: "1", Title: "t", HasPrice: true, Price: 1, UpdatedAt: -300},
+		{}, {Description: "a longer description than one byte of length can say: " + string(make([]byte, 200))}}
+	var buf []byte
+	for i, p := range ps {
+		if n, err := CountProducts(buf); n != i || err != nil {
+			t.Errorf("a batch of %d products: %d, %v", i, n, err)
+		}
+		buf = AppendProduct(buf, &p)
+	}
+	last := len(buf) - len(AppendProduct(nil, &ps[2]))
+	for cut := last + 1; cut < len(buf); cut++ {
+		if _, err := CountProducts(buf[:cut]); !errors.Is(err, ErrCorruptBatch) {
+			t.Fatalf("cut at %d of %d: %v, want ErrCorruptBatch", cut, len(buf), err)
+		}
+	}
+}
+
 func FuzzDecodeProduct(f *testing.F) {
 	p := Product{Source: "s", SourceID: "1", Title: "t", Price: 2, HasPrice: true}
 	f.Add(AppendProduct(nil, &p))
 	f.Add([]byte{0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got Product
-		_, err := DecodeProduct(b, &got)
+		rest, err := DecodeProduct(b, &got)
 		if err != nil {
 			return
+		}
+		// CountProducts sees the one product that decoded, and the rest.
+		_, restErr := CountProducts(rest)
+		if n, err := CountProducts(b[:len(b)-len(rest)]); n != 1 || err != nil {
+			t.Fatalf("CountProducts of one product: %d, %v", n, err)
+		}
+		if n, err := CountProducts(b); (err == nil) != (restErr == nil) || (err == nil && n < 1) {
+			t.Fatalf("CountProducts of the batch: %d, %v; of its rest: %v", n, err, restErr)
 		}
 		// What decodes must survive a round trip unchanged.
 		var again Product

@@ -42,13 +42,23 @@ type dedupeFn struct {
 
 func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(int, spill.Ref)) error {
 	fn.superseded.stage = MetricSuperseded
-	var all []schemas.Product
-	err := bulk.Read(ctx, batches, func(batch []byte) (err error) {
-		all, err = bulk.DecodeProducts(batch, all)
+	// The shard's batches are counted before any is decoded, so that its
+	// products are decoded into one slice of the right size.
+	var raw [][]byte
+	var size, count int
+	err := bulk.Read(ctx, batches, func(batch []byte) error {
+		n, err := schemas.CountProducts(batch)
+		raw, size, count = append(raw, batch), size+len(batch), count+n
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("dedupe shard %d: %w", shard, err)
+	}
+	all := make([]schemas.Product, 0, count)
+	for _, batch := range raw {
+		if all, err = bulk.DecodeProducts(batch, all); err != nil {
+			return fmt.Errorf("dedupe shard %d: %w", shard, err)
+		}
 	}
 	newest := make(map[string]int, len(all))
 	for i := range all {
@@ -68,7 +78,9 @@ func (fn *dedupeFn) ProcessElement(ctx context.Context, shard int, batches func(
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var out []byte
+	// The survivors take at most the bytes their versions came in: sized
+	// once, the shard's batch is not copied as it grows.
+	out := make([]byte, 0, size)
 	for _, k := range keys {
 		out = schemas.AppendProduct(out, &all[newest[k]])
 	}

@@ -41,7 +41,11 @@ func (fn *writeRecordsFn) ProcessElement(ctx context.Context, _ int, ref spill.R
 	if err != nil {
 		return fmt.Errorf("write records: %w", err)
 	}
-	var rows []schemas.RecordRow
+	n, err := schemas.CountProducts(batch)
+	if err != nil {
+		return fmt.Errorf("write records: %w", err)
+	}
+	rows := make([]schemas.RecordRow, 0, n)
 	for src := batch; len(src) > 0; {
 		var p schemas.Product
 		var err error

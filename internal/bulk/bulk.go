@@ -18,6 +18,7 @@ package bulk
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
@@ -127,8 +128,14 @@ func GetProducts(ctx context.Context, ref spill.Ref) ([]schemas.Product, error) 
 }
 
 // DecodeProducts appends every product of a packed batch
-// (schemas.AppendProduct) to dst.
+// (schemas.AppendProduct) to dst, grown once to hold them: growing it by
+// appends would move a shard's products, pointers and all, several times.
 func DecodeProducts(batch []byte, dst []schemas.Product) ([]schemas.Product, error) {
+	n, err := schemas.CountProducts(batch)
+	if err != nil {
+		return dst, err
+	}
+	dst = slices.Grow(dst, n)
 	for len(batch) > 0 {
 		var p schemas.Product
 		var err error
