@@ -171,3 +171,46 @@ func TestTitleSharedFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleSpecificFeatures: in 10,000 records "tv" is in 5,000, "sony"
+// in 100 and "bravia" in one, so "sony tv" has its rarest token in 1% of
+// the records (specificity -log10(0.01)/4 = 0.5) and "sony bravia tv" in
+// 0.01% (specificity 1).
+func TestTitleSpecificFeatures(t *testing.T) {
+	fs, err := NewFeatureSet([]string{"title_tfidf_uncoded_specific", "title_generic_uncoded"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idf := &IDF{Docs: 10000, DF: map[string]int32{"tv": 5000, "sony": 100, "bravia": 1}}
+	prep := func(f Fields) *Prepared {
+		p := Prepare(f, nil)
+		idf.Weigh(&p)
+		return &p
+	}
+	generic, specific := prep(Fields{Title: "Sony TV"}), prep(Fields{Title: "Sony Bravia TV"})
+	if generic.TitleRare != 0.01 || specific.TitleRare != 0.0001 {
+		t.Fatalf("TitleRare %v, %v; want 0.01, 0.0001", generic.TitleRare, specific.TitleRare)
+	}
+	coded := prep(Fields{Title: "Sony TV", ModelNumber: "KD55X80K"})
+	coded2 := prep(Fields{Title: "Sony TV", ModelNumber: "KD65X80K"})
+	cos := Cosine(generic.TFIDF, specific.TFIDF)
+	for _, tt := range []struct {
+		name  string
+		a, b  *Prepared
+		wants []float64
+	}{
+		{"two generic titles", generic, prep(Fields{Title: "sony tv"}), []float64{0.5, 0.5}},
+		{"the less specific title counts", generic, specific, []float64{cos * 0.5, 0.5}},
+		{"two specific titles", specific, prep(Fields{Title: "sony bravia tv"}), []float64{1, 0}},
+		{"codes compared: neither", coded, coded2, []float64{0, 0}},
+		{"not weighed: neither", &Prepared{Title: "sony tv", TitleTokens: []string{"sony", "tv"}}, generic, []float64{0, 0}},
+	} {
+		got := fs.Compute(tt.a, tt.b, nil)
+		for i, w := range tt.wants {
+			if math.Abs(got[i]-w) > 1e-9 {
+				t.Errorf("%s: got %v, want %v", tt.name, got, tt.wants)
+				break
+			}
+		}
+	}
+}
