@@ -101,20 +101,6 @@ var Features = []Feature{
 		whenUncoded(titleShared)},
 	{"title_tfidf_uncoded_tf", "title_tfidf_uncoded, divided by how many other records share the title's word set (TitleCount less 1) when the titles have the same words", 1,
 		titleTFIDFShared},
-	{"title_tfidf_uncoded_specific", "title_tfidf_uncoded times the specificity of the less specific title (1 when its rarest token is in at most 1 in 10,000 records, 0 when in all)", 1,
-		func(a, b *Prepared) float64 {
-			if !uncoded(a, b) {
-				return 0
-			}
-			return titleTFIDF(a, b) * titleSpecific(a, b)
-		}},
-	{"title_generic_uncoded", "when uncoded, 1 minus the specificity of the less specific title", -1,
-		func(a, b *Prepared) float64 {
-			if !uncoded(a, b) || a.TitleRare <= 0 || b.TitleRare <= 0 {
-				return 0
-			}
-			return 1 - titleSpecific(a, b)
-		}},
 }
 
 func titleTFIDF(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }

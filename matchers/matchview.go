@@ -46,9 +46,6 @@ type Prepared struct {
 	// this title (TitleCounts), this one included; 0 until weighted, or
 	// when the corpus's title counts were not computed.
 	TitleCount int32
-	// TitleRare is the share of the corpus's records that hold the
-	// title's rarest token (its least DF over Docs); 0 until weighted.
-	TitleRare float64
 
 	// Token sets derived from Title and Models by Prepare and Reindex,
 	// so that comparing against many candidates is a merge of two sorted

@@ -34,14 +34,6 @@ func (d *IDF) AddTitle(tokens []string) { d.Titles.Add(tokens) }
 func (d *IDF) Weigh(p *Prepared) {
 	p.TFIDF = d.Vector(p.TitleTokens)
 	p.TitleCount = d.Titles.Count(p.TitleTokens)
-	p.TitleRare = 0
-	if d.Docs > 0 && len(p.TitleTokens) > 0 {
-		least := int32(math.MaxInt32)
-		for _, t := range p.TitleTokens {
-			least = min(least, max(d.DF[t], 1))
-		}
-		p.TitleRare = float64(least) / float64(d.Docs)
-	}
 }
 
 // Add counts one document: each distinct token once.

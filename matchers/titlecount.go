@@ -134,17 +134,6 @@ func titleTFIDFShared(a, b *Prepared) float64 {
 	return s
 }
 
-// titleSpecific is 1 for a title whose rarest token at most 1 in 10,000
-// records hold, falling with the log of that share to 0 for a token every
-// record holds; the less specific of the two titles counts. 0 when unknown.
-func titleSpecific(a, b *Prepared) float64 {
-	if a.TitleRare <= 0 || b.TitleRare <= 0 {
-		return 0
-	}
-	u := max(a.TitleRare, b.TitleRare)
-	return min(1, -math.Log10(u)/4)
-}
-
 // NeedsTitleCounts reports whether any of the named features reads
 // Prepared.TitleCount, so a job computes the corpus's TitleCounts only
 // for a model that uses them.
