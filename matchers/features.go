@@ -95,6 +95,12 @@ var Features = []Feature{
 		whenUncoded(titleTFIDF)},
 	{"title_containment_uncoded", "title_containment when no code can be compared (uncoded), else 0", 1,
 		whenUncoded(titleContainment)},
+	{"title_shared", "when the titles have the same words (in any order) and n records of the run share that word set (Prepared.TitleCount), 1 - 1/(n-1), else 0: an identical title common to a family of look-alikes is weak evidence (Splink's term-frequency adjustment)", -1,
+		titleShared},
+	{"title_shared_uncoded", "title_shared when no code can be compared (uncoded), else 0", -1,
+		whenUncoded(titleShared)},
+	{"title_tfidf_uncoded_tf", "title_tfidf_uncoded, divided by how many other records share the title's word set (TitleCount less 1) when the titles have the same words", 1,
+		titleTFIDFShared},
 }
 
 func titleTFIDF(a, b *Prepared) float64 { return Cosine(a.TFIDF, b.TFIDF) }

@@ -42,6 +42,10 @@ type Prepared struct {
 	HasPrice      bool
 	Currency      string
 	TFIDF         SparseVector // unit-length TF-IDF vector of TitleTokens; nil until weighted
+	// TitleCount is how many records of the corpus have the word set of
+	// this title (TitleCounts), this one included; 0 until weighted, or
+	// when the corpus's title counts were not computed.
+	TitleCount int32
 
 	// Token sets derived from Title and Models by Prepare and Reindex,
 	// so that comparing against many candidates is a merge of two sorted
@@ -75,7 +79,7 @@ const maxFallbackTitle = 200
 //     trimmed and upper-cased.
 //
 // TFIDF is left nil: IDF statistics need a pass over all records, after
-// which the caller sets p.TFIDF = idf.Vector(p.TitleTokens). A nil brands
+// which the caller weighs p with idf.Weigh(p). A nil brands
 // means DefaultBrandIndex().
 func Prepare(f Fields, brands *BrandIndex) Prepared {
 	p := PrepareFields(f, brands)

@@ -15,9 +15,10 @@ var featureCost = map[string]int{
 	"brand_agree": 0, "brand_disagree": 0, "gtin_agree": 0, "gtin_disagree": 0,
 	"colour_agree": 0, "colour_mismatch": 0, "price_ratio": 0, "price_mismatch": 0, "price_known": 0,
 	"model_agree": 1, "model_disagree": 1, "uncoded": 1, "model_partial": 1, "title_number_mismatch": 1,
+	"title_shared": 1, "title_shared_uncoded": 1,
 	"model_in_title": 2, "model_variant": 2, // Jaro-Winkler of model numbers
 	"title_jaccard": 3, "title_containment": 3, "title_containment_uncoded": 3,
-	"title_tfidf": 4, "title_tfidf_uncoded": 4,
+	"title_tfidf": 4, "title_tfidf_uncoded": 4, "title_tfidf_uncoded_tf": 4,
 	"title_monge_elkan": 5, "title_jaro_winkler": 5, "title_jaro": 5, "title_levenshtein": 5,
 }
 

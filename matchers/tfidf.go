@@ -14,9 +14,26 @@ import (
 // added, and DF[t] of them contain term t. The zero value is ready to use.
 // Build one IDF per worker with Add, combine them with Merge, and ship the
 // result (MarshalBinary) to the workers that weight records.
+//
+// Titles, when a job or a corpus counts them (AddTitle), are the records
+// per title word set (TitleCounts): a second corpus statistic that
+// travels with the IDF.
 type IDF struct {
-	Docs int
-	DF   map[string]int32
+	Docs   int
+	DF     map[string]int32
+	Titles TitleCounts
+}
+
+// AddTitle counts one record's title word set (its title tokens) in
+// d.Titles.
+func (d *IDF) AddTitle(tokens []string) { d.Titles.Add(tokens) }
+
+// Weigh makes a prepared record ready to compare against the corpus:
+// the TF-IDF vector of its title tokens, and how many records share its
+// title word set (0 when d counts no titles).
+func (d *IDF) Weigh(p *Prepared) {
+	p.TFIDF = d.Vector(p.TitleTokens)
+	p.TitleCount = d.Titles.Count(p.TitleTokens)
 }
 
 // Add counts one document: each distinct token once.
@@ -72,6 +89,7 @@ func (d *IDF) Merge(other *IDF) {
 			d.incr(t, n)
 		}
 	}
+	d.Titles.Merge(other.Titles)
 }
 
 // Weight returns the smoothed inverse document frequency of term,
@@ -170,6 +188,10 @@ const idfMagic = "LBIDF\x01"
 // term in byte order, the length of the prefix it shares with the previous
 // term, the length of the rest, the rest's bytes and its DF. Sorted terms
 // share long prefixes, so this is about half the size of plain strings.
+// When d counts titles, a section follows: the number of title hashes,
+// then for each hash in increasing order its difference from the previous
+// one (the first from 0) and its count. Without titles the encoding is
+// the same as before they existed.
 func (d *IDF) MarshalBinary() ([]byte, error) {
 	if d.Docs < 0 {
 		return nil, fmt.Errorf("matchers: encoding IDF: negative Docs %d", d.Docs)
@@ -196,6 +218,15 @@ func (d *IDF) MarshalBinary() ([]byte, error) {
 		b = append(b, t[p:]...)
 		b = binary.AppendUvarint(b, uint64(d.DF[t]))
 		prev = t
+	}
+	if hs := d.Titles.sortedHashes(); len(hs) > 0 {
+		b = binary.AppendUvarint(b, uint64(len(hs)))
+		var last uint64
+		for _, h := range hs {
+			b = binary.AppendUvarint(b, h-last)
+			b = binary.AppendUvarint(b, uint64(d.Titles[h]))
+			last = h
+		}
 	}
 	return b, nil
 }
@@ -249,10 +280,32 @@ func (d *IDF) UnmarshalBinary(data []byte) error {
 		df[string(term)] = int32(count)
 		prev = term
 	}
+	var titles TitleCounts
+	if r.off < len(data) {
+		n, ok := r.uvarint()
+		// Each title takes at least two bytes.
+		if !ok || n == 0 || n > uint64(len(data)-r.off)/2 {
+			return r.fail("bad title count")
+		}
+		titles = make(TitleCounts, n)
+		var last uint64
+		for i := uint64(0); i < n; i++ {
+			delta, ok1 := r.uvarint()
+			count, ok2 := r.uvarint()
+			if !ok1 || !ok2 || (i > 0 && delta == 0) || delta > math.MaxUint64-last {
+				return r.fail(fmt.Sprintf("title %d: bad hash", i))
+			}
+			if count < 1 || count > math.MaxInt32 {
+				return r.fail(fmt.Sprintf("title %d: bad count", i))
+			}
+			last += delta
+			titles[last] = int32(count)
+		}
+	}
 	if r.off != len(data) {
 		return r.fail("trailing bytes")
 	}
-	d.Docs, d.DF = int(docs), df
+	d.Docs, d.DF, d.Titles = int(docs), df, titles
 	return nil
 }
 

@@ -119,6 +119,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	candidates := transforms.Block(s, transforms.BlockOptions{
 		Blocking: cfg.Matching.Blocking, Shards: blockShards, RecordShards: shards,
 		Previous: inc.keptFrom(), Spill: store,
+		TitleCounts: matchers.NeedsTitleCounts(opts.Model.Features),
 	}, survivors)
 	edges, pairs := transforms.Score(s, transforms.ScoreOptions{
 		Model: *opts.Model, Threshold: threshold,

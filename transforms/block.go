@@ -30,6 +30,10 @@ type BlockOptions struct {
 	// (ScoreOptions.Previous).
 	Previous string
 	Spill    spill.Store
+	// TitleCounts: the partial IDF tables also count the records per
+	// normalised title (matchers.TitleCounts), for a model whose features
+	// read them (matchers.NeedsTitleCounts).
+	TitleCounts bool
 }
 
 // Block computes each surviving record's matching view and blocking keys,
@@ -42,7 +46,9 @@ type BlockOptions struct {
 // which Score merges into the corpus IDF for TF-IDF similarity. It travels
 // with the candidates rather than as a side input: prism's scheduler
 // busy-polls a stage with side inputs for as long as its bundle runs (see
-// BENCHMARKS.md), and scoring is the longest bundle of the job.
+// BENCHMARKS.md), and scoring is the longest bundle of the job. With
+// opts.TitleCounts the partial tables also count the records per
+// normalised title.
 //
 // It takes the PCollection<KV<int,spill.Ref>> of survivor batches from
 // Dedupe and returns a PCollection<KV<int,spill.Ref>> of block shard →
@@ -59,7 +65,7 @@ type BlockOptions struct {
 // identifiers: the previous edges Score keeps need those of both ends.
 func Block(s beam.Scope, opts BlockOptions, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
-	fn := blockFn{Blocking: opts.Blocking, Shards: opts.Shards, Spill: opts.Spill}
+	fn := blockFn{Blocking: opts.Blocking, Shards: opts.Shards, Spill: opts.Spill, TitleCounts: opts.TitleCounts}
 	if opts.Previous == "" {
 		return beam.ParDo(s, &fn, survivors)
 	}
@@ -113,9 +119,10 @@ func (b *blocker) hashes(prep *matchers.Prepared, keys []string, dst []uint64) (
 }
 
 type blockFn struct {
-	Blocking schemas.BlockingConfig
-	Shards   int
-	Spill    spill.Store
+	Blocking    schemas.BlockingConfig
+	Shards      int
+	Spill       spill.Store
+	TitleCounts bool
 
 	blocker blocker // read-only once set up: records are blocked on several goroutines
 	buf     bulk.Buffers
@@ -191,6 +198,9 @@ func (fn *blockFn) block(products []schemas.Product, marks *bulk.ChangeMarks) bl
 		c := bulk.Candidate{Key: p.Key(), Prep: blockView(p, fn.blocker.brands)}
 		c.Unchanged = marks != nil && !marks.Changed(matchers.FNV1a(c.Key))
 		out.idf.Add(c.Prep.TitleTokens)
+		if fn.TitleCounts {
+			out.idf.AddTitle(c.Prep.TitleTokens)
+		}
 		keys, all = fn.blocker.hashes(&c.Prep, keys, all[:0])
 		for sh := range hashes {
 			hashes[sh] = hashes[sh][:0]

@@ -128,11 +128,11 @@ func (sb *shardBlocks) prep(i int32) *matchers.Prepared {
 	return p
 }
 
-// prepare rebuilds a decoded matching view's token lists and weights its
-// title with the corpus IDF.
+// prepare rebuilds a decoded matching view's token lists and weighs its
+// title with the corpus IDF and title counts.
 func prepare(p *matchers.Prepared, idf *matchers.IDF) {
 	p.Reindex()
-	p.TFIDF = idf.Vector(p.TitleTokens)
+	idf.Weigh(p)
 }
 
 func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*spill.Ref) bool, emit func(spill.Ref), emitPairs func(int, spill.Ref)) error {

@@ -291,3 +291,44 @@ func TestSurviveBuildsGoldenRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// titleCountProducts: three records share the title "Acme Garden Hose",
+// two "Zeta Desk Lamp"; none has a code.
+func titleCountProducts() []schemas.Product {
+	return []schemas.Product{
+		{Source: "a", SourceID: "1", Title: "Acme Garden Hose"},
+		{Source: "b", SourceID: "1", Title: "Acme garden  hose"},
+		{Source: "c", SourceID: "1", Title: "ACME Garden Hose"},
+		{Source: "a", SourceID: "2", Title: "Zeta Desk Lamp"},
+		{Source: "b", SourceID: "2", Title: "Zeta Desk Lamp"},
+	}
+}
+
+// titleCountModel weighs title_tfidf_uncoded_tf alone: an identical title
+// the pair alone shares gives logit 4 - 3 = 1 (p 0.73), one three records
+// share 4/2 - 3 = -1 (p 0.27), under the threshold 0.5.
+func titleCountModel() *matchers.Model {
+	return &matchers.Model{Version: matchers.ModelVersion, Features: []string{"title_tfidf_uncoded_tf"},
+		Weights: []float64{4}, Bias: -3, Threshold: 0.5}
+}
+
+// Block counts the records per title across every batch and Score weighs
+// each candidate with the merged counts, for a model that reads them: the
+// title three records share does not match, the one two share does.
+// Without the counts every pair would match.
+func TestBlockAndScoreCountTitles(t *testing.T) {
+	store := spill.Store{Dir: filepath.Join(t.TempDir(), spill.DirName)}
+	cfg := schemas.BlockingConfig{Rules: []schemas.BlockingRuleConfig{{Rule: "title_tokens", MinLen: 4}},
+		MaxBlockSize: 100, Window: 10}
+	model := titleCountModel()
+	p, s := beam.NewPipelineWithRoot()
+	survivors := Dedupe(s, store, beam.CreateList(s, titleCountProducts()), 3)
+	candidates := Block(s, BlockOptions{Blocking: cfg, Shards: 2, RecordShards: 3, Spill: store,
+		TitleCounts: matchers.NeedsTitleCounts(model.Features)}, survivors)
+	edges, _ := Score(s, ScoreOptions{Model: *model, Threshold: model.Threshold,
+		MaxBlockSize: 100, Window: 10, Spill: store}, candidates)
+	passert.Equals(s, beam.ParDo(s, matchedPairs, edges), "a:2 b:2")
+	if err := ptest.Run(p); err != nil {
+		t.Fatal(err)
+	}
+}

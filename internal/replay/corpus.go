@@ -45,11 +45,12 @@ func New(records []schemas.Product) *Corpus {
 	for i := range records {
 		r := &corpusRecord{product: records[i], prep: transforms.MatchView(&records[i], brands)}
 		idf.Add(r.prep.TitleTokens)
+		idf.AddTitle(r.prep.TitleTokens)
 		c.list[i] = r
 		c.index[r.product.Key()] = i
 	}
 	for _, r := range c.list {
-		r.prep.TFIDF = idf.Vector(r.prep.TitleTokens)
+		idf.Weigh(&r.prep)
 	}
 	return c
 }

@@ -2,10 +2,12 @@ package replay
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
 
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -84,5 +86,40 @@ func TestDemoBlocking(t *testing.T) {
 	if len(scored) != want {
 		t.Errorf("ScoreCandidates scored %d pairs, want %d (%d candidates, %d within one source, one_per_source %v)",
 			len(scored), want, len(candidate), sameSource, cfg.Matching.Clustering.OnePerSource)
+	}
+}
+
+// TestCorpusCountsTitles: explain and evaluate weigh records with the
+// corpus's records per title, as the job does (transforms'
+// TestBlockAndScoreCountTitles has the same records and model).
+func TestCorpusCountsTitles(t *testing.T) {
+	c := New([]schemas.Product{
+		{Source: "a", SourceID: "1", Title: "Acme Garden Hose"},
+		{Source: "b", SourceID: "1", Title: "Acme garden  hose"},
+		{Source: "c", SourceID: "1", Title: "ACME Garden Hose"},
+		{Source: "a", SourceID: "2", Title: "Zeta Desk Lamp"},
+		{Source: "b", SourceID: "2", Title: "Zeta Desk Lamp"},
+	})
+	cfg := &schemas.Config{}
+	cfg.Matching.Blocking = schemas.BlockingConfig{Rules: []schemas.BlockingRuleConfig{{Rule: "title_tokens", MinLen: 4}},
+		MaxBlockSize: 100, Window: 10}
+	m := &matchers.Model{Version: matchers.ModelVersion, Features: []string{"title_tfidf_uncoded_tf"},
+		Weights: []float64{4}, Bias: -3, Threshold: 0.5}
+	rows, err := c.ScoreCandidates(cfg, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigmoid := func(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+	if len(rows) != 4 {
+		t.Fatalf("%d candidate pairs, want 4: %+v", len(rows), rows)
+	}
+	for _, r := range rows {
+		want := sigmoid(-1) // 4 * 1/(3-1) - 3
+		if r.LeftID == "2" {
+			want = sigmoid(1) // 4 * 1 - 3
+		}
+		if math.Abs(r.MatchProbability-want) > 1e-9 {
+			t.Errorf("%s:%s ~ %s:%s: p %v, want %v", r.LeftSource, r.LeftID, r.RightSource, r.RightID, r.MatchProbability, want)
+		}
 	}
 }

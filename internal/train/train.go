@@ -220,6 +220,14 @@ type Dataset struct {
 	Calibration *Calibration // nil for a set of pairs without its catalogue
 }
 
+// titles is the catalogue's records per title, nil for a set of pairs.
+func (d Dataset) titles() matchers.TitleCounts {
+	if d.Calibration == nil {
+		return nil
+	}
+	return d.Calibration.Titles
+}
+
 // Options configure Model.
 type Options struct {
 	Features  []string // default: the default model's features
@@ -234,6 +242,9 @@ type Calibration struct {
 	Pairs      []LabelledPair // every candidate pair blocking produces
 	Truth      *evaluate.Truth
 	Clustering matchers.ClusterOptions
+	// Titles counts every record of the catalogue per normalised title,
+	// as the job does; nil counts the records of the pairs.
+	Titles matchers.TitleCounts
 }
 
 // Result is a trained model with its held-out evaluation.
@@ -244,9 +255,16 @@ type Result struct {
 	EndToEnd evaluate.PairMetrics // mean over the calibration catalogues, when given
 }
 
-// FeatureMatrix prepares the pairs' records (TF-IDF over every distinct
-// record among them) and computes the named features for each pair.
+// FeatureMatrix prepares the pairs' records (TF-IDF and title counts over
+// every distinct record among them) and computes the named features for
+// each pair.
 func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool, error) {
+	return featureMatrix(pairs, features, nil)
+}
+
+// featureMatrix is FeatureMatrix with the records per title counted over
+// a whole catalogue, as the job counts them, when titles is not nil.
+func featureMatrix(pairs []LabelledPair, features []string, titles matchers.TitleCounts) ([][]float64, []bool, error) {
 	fs, err := matchers.NewFeatureSet(features)
 	if err != nil {
 		return nil, nil, err
@@ -262,14 +280,20 @@ func FeatureMatrix(pairs []LabelledPair, features []string) ([][]float64, []bool
 		pp := transforms.MatchView(p, brands)
 		prepared[k] = &pp
 		idf.Add(pp.TitleTokens)
+		if titles == nil {
+			idf.AddTitle(pp.TitleTokens)
+		}
 		return &pp
 	}
 	for i := range pairs {
 		prep(&pairs[i].A)
 		prep(&pairs[i].B)
 	}
+	if titles != nil {
+		idf.Titles = titles
+	}
 	for _, pp := range prepared {
-		pp.TFIDF = idf.Vector(pp.TitleTokens)
+		idf.Weigh(pp)
 	}
 	X := make([][]float64, len(pairs))
 	y := make([]bool, len(pairs))
@@ -363,7 +387,7 @@ func fit(datasets []Dataset, opts Options) (fitted, error) {
 	var f fitted
 	var weights []float64
 	for _, d := range datasets {
-		X, y, err := FeatureMatrix(d.Pairs, opts.Features)
+		X, y, err := featureMatrix(d.Pairs, opts.Features, d.titles())
 		if err != nil {
 			return f, err
 		}
@@ -444,7 +468,7 @@ func curve(m *matchers.Model, d Dataset, thresholds []float64) ([]evaluate.PairM
 		}
 		return out, nil
 	}
-	X, y, err := FeatureMatrix(d.Pairs, m.Features)
+	X, y, err := featureMatrix(d.Pairs, m.Features, d.titles())
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +482,7 @@ func curve(m *matchers.Model, d Dataset, thresholds []float64) ([]evaluate.PairM
 // sweepModel scores a catalogue's candidate pairs with m and rebuilds its
 // clusters at each threshold.
 func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds []float64) ([]evaluate.SweepPoint, error) {
-	X, _, err := FeatureMatrix(c.Pairs, features)
+	X, _, err := featureMatrix(c.Pairs, features, c.Titles)
 	if err != nil {
 		return nil, err
 	}
@@ -566,15 +590,21 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 	if err != nil {
 		return Dataset{}, err
 	}
-	pairs, judged, err := LabelCandidates(replay.NewestPerKey(all), cfg.Matching.Blocking, truth)
+	newest := replay.NewestPerKey(all)
+	pairs, judged, err := LabelCandidates(newest, cfg.Matching.Blocking, truth)
 	if err != nil {
 		return Dataset{}, err
+	}
+	var titles matchers.TitleCounts
+	brands := matchers.DefaultBrandIndex()
+	for i := range newest {
+		titles.Add(transforms.MatchView(&newest[i], brands).TitleTokens)
 	}
 	step := 1
 	if sample > 0 && sample < 1 {
 		step = int(math.Round(1 / sample))
 	}
-	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering)}}
+	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering), Titles: titles}}
 	n := 0
 	for i, p := range pairs {
 		if judged[i] {

@@ -131,3 +131,41 @@ func TestLeaveOneOut(t *testing.T) {
 		t.Fatalf("table:\n%s", b.String())
 	}
 }
+
+// TestTitleCountsOverCatalogue: training counts the records per title
+// over the whole catalogue, as the job does, not only over the records of
+// the pairs it fits on.
+func TestTitleCountsOverCatalogue(t *testing.T) {
+	pairs := []LabelledPair{{A: schemas.Product{Source: "a", SourceID: "1", Title: "Acme Garden Hose"},
+		B: schemas.Product{Source: "b", SourceID: "1", Title: "acme garden hose"}, Match: true}}
+	features := []string{"title_tfidf_uncoded_tf", "title_shared"}
+	X, _, err := FeatureMatrix(pairs, features)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(X[0], []float64{1, 0}) { // the pair's two records alone
+		t.Errorf("over the pairs: %v, want [1 0]", X[0])
+	}
+	var titles matchers.TitleCounts
+	for range 5 { // five records of the catalogue share the title
+		titles.Add([]string{"hose", "acme", "garden"})
+	}
+	d := Dataset{Name: "c", Pairs: pairs, Calibration: &Calibration{Pairs: pairs, Titles: titles}}
+	X, _, err = featureMatrix(d.Pairs, features, d.titles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(X[0], []float64{0.25, 0.75}) { // 1/(5-1), 1 - 1/(5-1)
+		t.Errorf("over the catalogue: %v, want [0.25 0.75]", X[0])
+	}
+	// LoadCatalogue counts every record of the demo, not only those of
+	// candidate pairs.
+	demo := demoCatalogue(t, 1)
+	total := 0
+	for _, n := range demo.Calibration.Titles {
+		total += int(n)
+	}
+	if total != 70 { // 75 accepted, 5 superseded (README)
+		t.Errorf("demo: %d records counted by title, want 70", total)
+	}
+}

@@ -62,9 +62,10 @@ func Unsupervised(records []schemas.Product, blocking schemas.BlockingConfig, op
 	for i := range records {
 		prepared[i] = transforms.MatchView(&records[i], brands)
 		idf.Add(prepared[i].TitleTokens)
+		idf.AddTitle(prepared[i].TitleTokens)
 	}
 	for i := range prepared {
-		prepared[i].TFIDF = idf.Vector(prepared[i].TitleTokens)
+		idf.Weigh(&prepared[i])
 	}
 	var levels []uint8
 	count := func(lc *matchers.LevelCounts, i, j int) {
