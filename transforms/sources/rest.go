@@ -315,6 +315,11 @@ func (f *restFetch) get(ctx context.Context, u *url.URL) (restPage, error) {
 		if err == nil {
 			return page, nil
 		}
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			// Cancelled while the attempt failed for another reason (the
+			// server answered first): the cancellation is what ends it.
+			err = fmt.Errorf("%w after %w", ctx.Err(), err)
+		}
 		var re *errRetryable
 		if !errors.As(err, &re) || ctx.Err() != nil {
 			return restPage{}, fmt.Errorf("GET %s: %w", redactURL(u), err)
