@@ -17,19 +17,25 @@ import (
 // encoding, not the batch codec, so it stays the same across releases as
 // long as Product's fields do.
 func Fingerprint(p *Product) string {
-	f := newFingerprinter()
+	// The encoding is gathered in one buffer and hashed once (SHA-256 over
+	// a dozen small writes cost twice as much), on the stack for most
+	// records.
+	var room [512]byte
+	buf := room[:0]
 	for i := range FieldsByKind {
 		switch pf := &FieldsByKind[i]; {
 		case pf.Key:
 		case pf.Kind == KindPrice:
-			f.price(p.HasPrice, p.Price)
+			buf = appendFingerprintPrice(buf, p.HasPrice, p.Price)
 		case pf.Kind == KindTime:
-			f.int(p.UpdatedAt)
+			buf = binary.AppendVarint(buf, p.UpdatedAt)
 		default:
-			f.string(*stringField(p, pf.id))
+			s := *stringField(p, pf.id)
+			buf = append(binary.AppendUvarint(buf, uint64(len(s))), s...)
 		}
 	}
-	return f.sum()
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
 }
 
 // MasterFingerprint is a content hash of a master's surviving field values
@@ -42,33 +48,9 @@ func MasterFingerprint(m *MasterRow) string {
 	return Fingerprint(&p)
 }
 
-// fingerprinter gathers a record's encoding in one buffer and hashes it
-// once: SHA-256 over a dozen small writes cost twice as much.
-type fingerprinter struct {
-	buf []byte
-}
-
-func newFingerprinter() *fingerprinter { return &fingerprinter{buf: make([]byte, 0, 512)} }
-
-func (f *fingerprinter) string(s string) {
-	f.buf = binary.AppendUvarint(f.buf, uint64(len(s)))
-	f.buf = append(f.buf, s...)
-}
-
-func (f *fingerprinter) price(has bool, v float64) {
+func appendFingerprintPrice(dst []byte, has bool, v float64) []byte {
 	if !has {
-		f.buf = append(f.buf, 0)
-		return
+		return append(dst, 0)
 	}
-	f.buf = append(f.buf, 1)
-	f.buf = binary.LittleEndian.AppendUint64(f.buf, math.Float64bits(v))
-}
-
-func (f *fingerprinter) int(v int64) {
-	f.buf = binary.AppendVarint(f.buf, v)
-}
-
-func (f *fingerprinter) sum() string {
-	sum := sha256.Sum256(f.buf)
-	return hex.EncodeToString(sum[:16])
+	return binary.LittleEndian.AppendUint64(append(dst, 1), math.Float64bits(v))
 }
