@@ -18,7 +18,6 @@ package bulk
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
@@ -118,24 +117,25 @@ func Read(ctx context.Context, refs func(*spill.Ref) bool, fn func([]byte) error
 	return nil
 }
 
-// GetProducts reads the products batch ref names and decodes it.
+// GetProducts reads the products batch ref names and decodes it into a
+// slice sized once (schemas.CountProducts): growing it by appends would
+// move a shard's products, pointers and all, several times.
 func GetProducts(ctx context.Context, ref spill.Ref) ([]schemas.Product, error) {
 	batch, err := spill.Get(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	return DecodeProducts(batch, nil)
+	n, err := schemas.CountProducts(batch)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeProducts(batch, make([]schemas.Product, 0, n))
 }
 
 // DecodeProducts appends every product of a packed batch
-// (schemas.AppendProduct) to dst, grown once to hold them: growing it by
-// appends would move a shard's products, pointers and all, several times.
+// (schemas.AppendProduct) to dst, which should have room for them
+// (schemas.CountProducts).
 func DecodeProducts(batch []byte, dst []schemas.Product) ([]schemas.Product, error) {
-	n, err := schemas.CountProducts(batch)
-	if err != nil {
-		return dst, err
-	}
-	dst = slices.Grow(dst, n)
 	for len(batch) > 0 {
 		var p schemas.Product
 		var err error
