@@ -196,7 +196,7 @@ func (fn *blockFn) block(products []schemas.Product, marks *bulk.ChangeMarks) bl
 	for i := range products {
 		p := &products[i]
 		c := bulk.Candidate{Key: p.Key(), Prep: blockView(p, fn.blocker.brands)}
-		c.Unchanged = marks != nil && !marks.Changed(matchers.FNV1a(c.Key))
+		c.Unchanged = marks != nil && !marks.Changed(c.Key)
 		out.idf.Add(c.Prep.TitleTokens)
 		if fn.TitleCounts {
 			out.idf.AddTitle(c.Prep.TitleTokens)
@@ -271,7 +271,7 @@ func (fn *markChangedFn) ProcessElement(ctx context.Context, shard int, ref spil
 				continue
 			}
 			prep := blockView(p, fn.blocker.brands)
-			m.Keys = append(m.Keys, matchers.FNV1a(p.Key()))
+			m.MarkKey(p.Key())
 			keys, m.Blocks = fn.blocker.hashes(&prep, keys, m.Blocks)
 		}
 	})

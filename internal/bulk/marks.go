@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"slices"
 
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -13,7 +14,7 @@ import (
 // touch need candidate pairs; every other pair keeps its previous
 // decision.
 type ChangeMarks struct {
-	Keys   []uint64 // matchers.FNV1a of each changed record's key
+	Keys   []uint64 // the hash of each changed record's key (MarkKey)
 	Blocks []uint64 // the block hashes of those records (as Candidate.Blocks)
 
 	// blockBits is a bitmap of the blocks' top hash bits, set by Sort:
@@ -68,10 +69,13 @@ func (m *ChangeMarks) Sort() {
 	}
 }
 
-// Changed reports whether the record key with this hash is marked; m must
-// be sorted.
-func (m *ChangeMarks) Changed(keyHash uint64) bool {
-	_, ok := slices.BinarySearch(m.Keys, keyHash)
+// MarkKey marks the record of this key as changed.
+func (m *ChangeMarks) MarkKey(key string) { m.Keys = append(m.Keys, matchers.FNV1a(key)) }
+
+// Changed reports whether the record of this key is marked; m must be
+// sorted.
+func (m *ChangeMarks) Changed(key string) bool {
+	_, ok := slices.BinarySearch(m.Keys, matchers.FNV1a(key))
 	return ok
 }
 
