@@ -92,7 +92,7 @@ var benchGraph = sync.OnceValues(func() ([]Edge, []int32) {
 		for i := start; i < start+size; i++ {
 			sources[i] = int32(i - start)
 			for j := start; j < i; j++ {
-				edges = append(edges, Edge{int32(j), int32(i), 0.8 + 0.2*rng.Float64()})
+				edges = append(edges, Edge{A: int32(j), B: int32(i), P: 0.8 + 0.2*rng.Float64()})
 			}
 		}
 		start += size
@@ -100,7 +100,7 @@ var benchGraph = sync.OnceValues(func() ([]Edge, []int32) {
 	for i := 0; i < n; i++ {
 		for range 3 {
 			j := (i + 1 + rng.IntN(1000)) % n
-			edges = append(edges, Edge{int32(i), int32(j), rng.Float64() * rng.Float64()})
+			edges = append(edges, Edge{A: int32(i), B: int32(j), P: rng.Float64() * rng.Float64()})
 		}
 	}
 	rng.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })

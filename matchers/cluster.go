@@ -11,6 +11,9 @@ import (
 type Edge struct {
 	A, B int32
 	P    float64 // match probability
+	// Confirmed: the two records' identifiers agree (IdentifiersAgree);
+	// the same for every edge of one pair.
+	Confirmed bool
 }
 
 // UnionFind is a disjoint-set forest over nodes 0..n-1 with path
@@ -122,6 +125,13 @@ type ClusterOptions struct {
 	// pieces, while true duplicates, which match each other pairwise,
 	// still merge whole.
 	MinLinkage float64
+	// ConfirmedFirst merges the edges whose records' identifiers agree
+	// before all others, each group best-first. A record without a code
+	// may read exactly like a look-alike of another product; without it,
+	// that title-led edge can outscore and merge before the look-alike's
+	// code-confirmed edge to its true partner, which OnePerSource or
+	// MinLinkage then refuse.
+	ConfirmedFirst bool
 }
 
 // Cluster groups nodes 0..n-1 linked by edges and returns for every node its
@@ -181,6 +191,9 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 		}
 	}
 	sortEdgesBestFirst(kept)
+	if opts.ConfirmedFirst {
+		confirmedFirst(kept)
+	}
 	var guard *sourceGuard
 	if opts.OnePerSource {
 		guard = newSourceGuard(n, opts.Sources)
@@ -224,6 +237,32 @@ func Cluster(n int, edges []Edge, opts ClusterOptions) []int32 {
 		}
 	}
 	return uf.representatives()
+}
+
+// confirmedFirst moves the confirmed edges ahead of the others, keeping
+// the order within each group.
+func confirmedFirst(e []Edge) {
+	rest := make([]Edge, 0, len(e)/2)
+	n := 0
+	for _, x := range e {
+		if x.Confirmed {
+			e[n] = x
+			n++
+		} else {
+			rest = append(rest, x)
+		}
+	}
+	copy(e[n:], rest)
+}
+
+// Before reports whether best-first clustering under o takes edge x before
+// edge y (both with A < B): with ConfirmedFirst a confirmed edge before an
+// unconfirmed one, then by P descending, then A, then B.
+func (o ClusterOptions) Before(x, y Edge) bool {
+	if o.ConfirmedFirst && x.Confirmed != y.Confirmed {
+		return x.Confirmed
+	}
+	return compareEdgesBestFirst(x, y) < 0
 }
 
 // compareEdgesBestFirst orders edges by P descending, then A, then B.

@@ -51,7 +51,7 @@ func TestUnionFindCompressesPaths(t *testing.T) {
 
 func TestClusterBestFirst(t *testing.T) {
 	// 2-3 is the strongest link, then 0-1; 1-2 would chain the two pairs.
-	edges := []Edge{{0, 1, .9}, {1, 2, .8}, {3, 2, .95}, {3, 4, .6}, {4, 0, .3}}
+	edges := []Edge{{A: 0, B: 1, P: .9}, {A: 1, B: 2, P: .8}, {A: 3, B: 2, P: .95}, {A: 3, B: 4, P: .6}, {A: 4, B: 0, P: .3}}
 	tests := []struct {
 		name string
 		opts ClusterOptions
@@ -75,7 +75,7 @@ func TestClusterBestFirst(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if edges[2] != (Edge{3, 2, .95}) {
+	if edges[2] != (Edge{A: 3, B: 2, P: .95}) {
 		t.Error("Cluster modified its input")
 	}
 }
@@ -86,10 +86,10 @@ func TestClusterSpansBlocks(t *testing.T) {
 	const n = 1000
 	var edges []Edge
 	for i := int32(0); i+1 < n; i += 2 { // block i links i and i+1 ...
-		edges = append(edges, Edge{i, i + 1, .9})
+		edges = append(edges, Edge{A: i, B: i + 1, P: .9})
 	}
 	for i := int32(1); i+1 < n/2; i += 2 { // ... block i+1 links i and i+1 for the first half
-		edges = append(edges, Edge{i + 1, i, .9})
+		edges = append(edges, Edge{A: i + 1, B: i, P: .9})
 	}
 	rand.New(rand.NewPCG(3, 3)).Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
 	got := Cluster(n, edges, ClusterOptions{Threshold: .5})
@@ -108,7 +108,7 @@ func TestClusterEdgeCases(t *testing.T) {
 	if got := Cluster(0, nil, ClusterOptions{MaxClusterSize: 3}); len(got) != 0 {
 		t.Errorf("empty: %v", got)
 	}
-	edges := []Edge{{1, 1, 1}, {0, 1, math.NaN()}, {2, 1, .7}, {1, 2, .7}, {1, 2, .7}}
+	edges := []Edge{{A: 1, B: 1, P: 1}, {A: 0, B: 1, P: math.NaN()}, {A: 2, B: 1, P: .7}, {A: 1, B: 2, P: .7}, {A: 1, B: 2, P: .7}}
 	for _, opts := range []ClusterOptions{{}, {MaxClusterSize: 2}} {
 		if got := Cluster(3, edges, opts); !slices.Equal(got, []int32{0, 1, 1}) {
 			t.Errorf("%+v: self, NaN and duplicate edges: %v", opts, got)
@@ -119,8 +119,8 @@ func TestClusterEdgeCases(t *testing.T) {
 		f    func()
 		msg  string
 	}{
-		{"edge out of range", func() { Cluster(2, []Edge{{0, 2, 1}}, ClusterOptions{}) }, "outside 2 nodes"},
-		{"negative edge end", func() { Cluster(2, []Edge{{-1, 0, 1}}, ClusterOptions{MaxClusterSize: 5}) }, "outside 2 nodes"},
+		{"edge out of range", func() { Cluster(2, []Edge{{A: 0, B: 2, P: 1}}, ClusterOptions{}) }, "outside 2 nodes"},
+		{"negative edge end", func() { Cluster(2, []Edge{{A: -1, B: 0, P: 1}}, ClusterOptions{MaxClusterSize: 5}) }, "outside 2 nodes"},
 		{"missing sources", func() { Cluster(2, nil, ClusterOptions{OnePerSource: true}) }, "needs 2 Sources"},
 		{"sparse source ids", func() { Cluster(2, nil, ClusterOptions{OnePerSource: true, Sources: []int32{0, 1 << 20}}) }, "not a dense source index"},
 	} {
@@ -144,7 +144,11 @@ func clReference(n int, edges []Edge, opts ClusterOptions) []int32 {
 	}
 	kept := slices.Clone(edges)
 	slices.SortStableFunc(kept, func(x, y Edge) int {
-		return cmp.Or(cmp.Compare(y.P, x.P), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
+		confirmed := 0
+		if opts.ConfirmedFirst {
+			confirmed = cmp.Compare(b2i(y.Confirmed), b2i(x.Confirmed))
+		}
+		return cmp.Or(confirmed, cmp.Compare(y.P, x.P), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
 	})
 	for _, e := range kept {
 		a, b := of[e.A], of[e.B]
@@ -200,7 +204,8 @@ func TestClusterMatchesReference(t *testing.T) {
 		for i := range edges {
 			// Coarse probabilities make ties, which must still be
 			// deterministic; eighths add up exactly in any order.
-			edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(9)) / 8}
+			a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
+			edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(9)) / 8, Confirmed: pairConfirmed(a, b)}
 		}
 		nSources := 1 + rng.IntN(5)
 		sources := make([]int32, n)
@@ -216,6 +221,7 @@ func TestClusterMatchesReference(t *testing.T) {
 			OnePerSource:   rng.IntN(2) == 0,
 			Sources:        sources,
 			MinLinkage:     float64(rng.IntN(4)) / 4,
+			ConfirmedFirst: rng.IntN(2) == 0,
 		}
 		want := clReference(n, edges, opts)
 		got := Cluster(n, edges, opts)
@@ -243,7 +249,7 @@ func TestSortEdgesBestFirst(t *testing.T) {
 				p = -p // out-of-range scores still sort
 			}
 			a, b := int32(rng.IntN(300)), int32(rng.IntN(1<<30))
-			e[i] = Edge{min(a, b), max(a, b), p}
+			e[i] = Edge{A: min(a, b), B: max(a, b), P: p}
 		}
 		want := slices.Clone(e)
 		slices.SortFunc(want, compareEdgesBestFirst)
@@ -259,7 +265,8 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 	const n = 600
 	edges := make([]Edge, 4000) // past the radix-sort cutoff
 	for i := range edges {
-		edges[i] = Edge{int32(rng.IntN(n)), int32(rng.IntN(n)), float64(rng.IntN(65)) / 64}
+		a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
+		edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(65)) / 64, Confirmed: pairConfirmed(a, b)}
 	}
 	sources := make([]int32, n)
 	for i := range sources {
@@ -270,6 +277,7 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 		{Threshold: 0.1, OnePerSource: true, Sources: sources},
 		{MaxClusterSize: 20, OnePerSource: true, Sources: sources},
 		{Threshold: 0.3, MaxClusterSize: 50, MinLinkage: 0.5},
+		{Threshold: 0.3, MaxClusterSize: 50, MinLinkage: 0.5, ConfirmedFirst: true},
 	} {
 		if got, want := Cluster(n, edges, opts), clReference(n, edges, opts); !slices.Equal(got, want) {
 			t.Errorf("%+v: differs from the reference", opts)
@@ -280,12 +288,62 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 func ExampleCluster() {
 	// Two products, each listed by shops 0 and 1, and a look-alike edge
 	// between them (records 1 and 2).
-	edges := []Edge{{0, 1, 0.97}, {2, 3, 0.95}, {1, 2, 0.81}}
+	edges := []Edge{{A: 0, B: 1, P: 0.97}, {A: 2, B: 3, P: 0.95}, {A: 1, B: 2, P: 0.81}}
 	fmt.Println(Cluster(4, edges, ClusterOptions{Threshold: 0.8}))
 	fmt.Println(Cluster(4, edges, ClusterOptions{Threshold: 0.8, OnePerSource: true, Sources: []int32{0, 1, 0, 1}}))
 	// Output:
 	// [0 0 0 0]
 	// [0 0 2 2]
+}
+
+// pairConfirmed marks a third of the pairs confirmed, the same for every
+// edge of one pair, as records' identifiers are.
+func pairConfirmed(a, b int32) bool { return (min(a, b)*7+max(a, b))%3 == 0 }
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestClusterConfirmedFirst(t *testing.T) {
+	// 0 has no code and reads exactly like 1, a look-alike of another
+	// product; 1 and 2 share a model number (confirmed), and 3 is 0's
+	// true partner, worded differently. Sources: 0 and 3 differ, 1 and 3
+	// are one source. Best-first by P alone merges 0-1 first; then 1-2
+	// fails min_linkage (0-2 has no edge) and 0-3 fails one_per_source.
+	edges := []Edge{{A: 0, B: 1, P: 0.965}, {A: 1, B: 2, P: 0.907, Confirmed: true}, {A: 0, B: 3, P: 0.6}}
+	opts := ClusterOptions{Threshold: 0.06, OnePerSource: true, Sources: []int32{0, 1, 2, 1}, MinLinkage: 0.5}
+	if got, want := Cluster(4, edges, opts), []int32{0, 0, 2, 3}; !slices.Equal(got, want) {
+		t.Fatalf("by P: Cluster = %v, want %v", got, want)
+	}
+	opts.ConfirmedFirst = true
+	if got, want := Cluster(4, edges, opts), []int32{0, 1, 1, 0}; !slices.Equal(got, want) {
+		t.Fatalf("confirmed first: Cluster = %v, want %v", got, want)
+	}
+	if !opts.Before(edges[1], edges[0]) || opts.Before(edges[0], edges[1]) || !opts.Before(edges[0], edges[2]) {
+		t.Error("Before does not put the confirmed edge first, then by P")
+	}
+}
+
+func TestIdentifiersAgree(t *testing.T) {
+	for _, c := range []struct {
+		ga, gb string
+		ma, mb []string
+		want   bool
+	}{
+		{"00012345678905", "00012345678905", nil, nil, true},
+		{"", "", nil, nil, false},
+		{"00012345678905", "00012345678912", []string{"KDL46"}, []string{"KDL46"}, true}, // a shared model number
+		{"", "", []string{"KDL46", "BRAVIA"}, []string{"BRAVIA"}, true},
+		{"", "", []string{"KDL46"}, []string{"KDL46B"}, false}, // a stem shared is partial, not agreement
+		{"", "", []string{"KDL46"}, nil, false},
+	} {
+		if got := IdentifiersAgree(c.ga, c.gb, c.ma, c.mb); got != c.want {
+			t.Errorf("IdentifiersAgree(%q, %q, %v, %v) = %v, want %v", c.ga, c.gb, c.ma, c.mb, got, c.want)
+		}
+	}
 }
 
 func TestClusterIdentifiersCannotLink(t *testing.T) {
@@ -314,7 +372,7 @@ func TestClusterLinkageStopsChains(t *testing.T) {
 			case 2:
 				p = 0.3
 			}
-			line6 = append(line6, Edge{i, j, p})
+			line6 = append(line6, Edge{A: i, B: j, P: p})
 		}
 	}
 	all := func(n int32, p float64, except ...Edge) []Edge {
@@ -322,7 +380,7 @@ func TestClusterLinkageStopsChains(t *testing.T) {
 		for i := int32(0); i < n; i++ {
 			for j := i + 1; j < n; j++ {
 				if !slices.ContainsFunc(except, func(x Edge) bool { return x.A == i && x.B == j }) {
-					e = append(e, Edge{i, j, p})
+					e = append(e, Edge{A: i, B: j, P: p})
 				}
 			}
 		}
@@ -341,9 +399,9 @@ func TestClusterLinkageStopsChains(t *testing.T) {
 		{"a looser bar lets triples form", 6, line6, 0.4, []int32{0, 0, 0, 3, 3, 3}},
 		{"true duplicates merge whole", 4, all(4, 0.9), 0.5, []int32{0, 0, 0, 0}},
 		// {0,1,2}+{3} averages (0+0.9+0.9)/3 = 0.6: one missing pair is tolerated.
-		{"one unscored pair among duplicates", 4, all(4, 0.9, Edge{0, 3, 0}), 0.5, []int32{0, 0, 0, 0}},
+		{"one unscored pair among duplicates", 4, all(4, 0.9, Edge{A: 0, B: 3, P: 0}), 0.5, []int32{0, 0, 0, 0}},
 		// A pair is judged by its edge alone, even below the bar.
-		{"a lone pair needs only the threshold", 2, []Edge{{0, 1, 0.3}}, 0.5, []int32{0, 0}},
+		{"a lone pair needs only the threshold", 2, []Edge{{A: 0, B: 1, P: 0.3}}, 0.5, []int32{0, 0}},
 	}
 	for _, tt := range tests {
 		opts := ClusterOptions{Threshold: 0.2, MaxClusterSize: 50, MinLinkage: tt.minLinkage}

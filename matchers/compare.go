@@ -203,6 +203,12 @@ func IdentifierAgreement(a, b []string) Agreement {
 	return Disagree
 }
 
+// IdentifiersAgree reports whether two records' strong identifiers name
+// one product: the same GTIN, or a shared model number.
+func IdentifiersAgree(gtinA, gtinB string, modelsA, modelsB []string) bool {
+	return gtinA != "" && gtinA == gtinB || IdentifierAgreement(modelsA, modelsB) == Agree
+}
+
 // modelContains reports whether model number long contains short, and
 // short is specific enough for that to mean something: four characters
 // mixing letters and digits, five with a digit, or six of any kind. It catches prefixes
