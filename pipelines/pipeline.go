@@ -130,7 +130,8 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	assignments := transforms.Cluster(s, transforms.ClusterOptions{
 		Threshold: threshold, MaxClusterSize: cfg.Matching.Clustering.MaxClusterSize,
 		OnePerSource: cfg.Matching.Clustering.OnePerSource, Shards: shards,
-		MinLinkage: cfg.Matching.Clustering.Linkage(), Spill: store,
+		MinLinkage: cfg.Matching.Clustering.Linkage(), ConfirmedFirst: cfg.Matching.Clustering.CodesFirst(),
+		Spill: store,
 	}, edges)
 	priorities := map[string]int{}
 	for name, src := range cfg.Sources {

@@ -167,6 +167,17 @@ type ClusteringConfig struct {
 	// 0), so look-alike records cannot chain a product line into one
 	// cluster; see matchers.ClusterOptions. Default 0.5; 0 turns it off.
 	MinLinkage *float64 `yaml:"min_linkage"`
+	// ConfirmedFirst merges the matches whose records share a GTIN or a
+	// model number before the others, so that a title-led match to a
+	// look-alike cannot take the place of a code-confirmed one; see
+	// matchers.ClusterOptions. Default true.
+	ConfirmedFirst *bool `yaml:"confirmed_first"`
+}
+
+// CodesFirst is ConfirmedFirst, or its default when unset (a config built
+// in code).
+func (c ClusteringConfig) CodesFirst() bool {
+	return c.ConfirmedFirst == nil || *c.ConfirmedFirst
 }
 
 // Linkage is MinLinkage, or its default when unset (a config built in code).
@@ -334,6 +345,9 @@ func (c *Config) applyDefaults() {
 	}
 	if m.Clustering.MinLinkage == nil {
 		m.Clustering.MinLinkage = new(defaultMinLinkage)
+	}
+	if m.Clustering.ConfirmedFirst == nil {
+		m.Clustering.ConfirmedFirst = new(true)
 	}
 	if len(c.Survivorship.Default) == 0 {
 		c.Survivorship.Default = slices.Clone(defaultSurvivorship)

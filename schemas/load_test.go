@@ -141,7 +141,7 @@ schemas:
 				},
 				MaxBlockSize: 20, Window: 6,
 			},
-			Clustering: ClusteringConfig{MaxClusterSize: 50, MinLinkage: new(0.5)},
+			Clustering: ClusteringConfig{MaxClusterSize: 50, MinLinkage: new(0.5), ConfirmedFirst: new(true)},
 		},
 		Survivorship: SurvivorshipConfig{Default: []string{"source_priority", "most_complete", "most_recent"}},
 		Output:       OutputConfig{Compression: "snappy"},
@@ -282,6 +282,30 @@ func TestMinLinkage(t *testing.T) {
 		if got := *c.Matching.Clustering.MinLinkage; got != tt.want {
 			t.Errorf("min_linkage %v: %v after defaults, want %v", tt.set, got, tt.want)
 		}
+	}
+}
+
+func TestConfirmedFirst(t *testing.T) {
+	for _, tt := range []struct {
+		yaml string
+		want bool
+	}{
+		{"", true}, // on by default
+		{"matching: {clustering: {confirmed_first: false}}\n", false},
+		{"matching: {clustering: {confirmed_first: true}}\n", true},
+	} {
+		c, err := Parse([]byte(`sources: {shop: {type: csv, location: x.csv, schema: s}}
+schemas: {s: {fields: {a: id, b: title}}}
+`+tt.yaml), "job.yaml")
+		if err != nil {
+			t.Fatalf("%q: %v", tt.yaml, err)
+		}
+		if got := c.Matching.Clustering.CodesFirst(); got != tt.want {
+			t.Errorf("%q: CodesFirst = %v, want %v", tt.yaml, got, tt.want)
+		}
+	}
+	if !(ClusteringConfig{}).CodesFirst() {
+		t.Error("a config built in code: CodesFirst = false, want the default true")
 	}
 }
 

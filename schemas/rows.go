@@ -186,6 +186,10 @@ type PairRow struct {
 	RightSource      string  `parquet:"right_source,dict" bigquery:"right_source"`
 	RightID          string  `parquet:"right_id" bigquery:"right_id"`
 	MatchProbability float64 `parquet:"match_probability" bigquery:"match_probability"`
+	// IdentifiersAgree: the records share a GTIN or a model number
+	// (matchers.IdentifiersAgree), which clustering.confirmed_first
+	// merges first; a sweep re-clustering the pairs needs it.
+	IdentifiersAgree bool `parquet:"identifiers_agree" bigquery:"identifiers_agree"`
 }
 
 // Keys returns the record keys of the pair's left and right records.

@@ -29,6 +29,7 @@ type ClusterOptions struct {
 	MaxClusterSize int
 	OnePerSource   bool
 	MinLinkage     float64
+	ConfirmedFirst bool
 	Shards         int // the shard count given to Dedupe
 	Spill          spill.Store
 }
@@ -140,7 +141,8 @@ func (g *edgeGraph) node(key, gtin string, models []string) int32 {
 
 func (g *edgeGraph) add(e *bulk.Edge) {
 	a, b := g.node(e.A, e.GA, e.MA), g.node(e.B, e.GB, e.MB)
-	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P})
+	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P,
+		Confirmed: matchers.IdentifiersAgree(e.GA, e.GB, e.MA, e.MB)})
 }
 
 // sortNodes renumbers the nodes in key order, which makes cluster
@@ -190,7 +192,7 @@ func assign(g *edgeGraph, opts ClusterOptions) []clusterMember {
 	rep := matchers.Cluster(len(keys), edges, matchers.ClusterOptions{
 		Threshold: opts.Threshold, MaxClusterSize: opts.MaxClusterSize,
 		OnePerSource: opts.OnePerSource, Sources: sources, Identifiers: idents,
-		MinLinkage: opts.MinLinkage,
+		MinLinkage: opts.MinLinkage, ConfirmedFirst: opts.ConfirmedFirst,
 	})
 	// A member's probability is its strongest edge inside its cluster.
 	prob := make([]float64, len(keys))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
+	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
 )
 
@@ -56,7 +57,8 @@ func pairRow(e bulk.Edge) schemas.PairRow {
 	}
 	ls, lid := splitKey(e.A)
 	rs, rid := splitKey(e.B)
-	return schemas.PairRow{LeftSource: ls, LeftID: lid, RightSource: rs, RightID: rid, MatchProbability: e.P}
+	return schemas.PairRow{LeftSource: ls, LeftID: lid, RightSource: rs, RightID: rid, MatchProbability: e.P,
+		IdentifiersAgree: matchers.IdentifiersAgree(e.GA, e.GB, e.MA, e.MB)}
 }
 
 func splitKey(key string) (source, id string) {

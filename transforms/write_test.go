@@ -132,17 +132,18 @@ func TestWriteRejectsWritesEveryRow(t *testing.T) {
 
 // WritePairs' contract: each score shard's pairs land in pairs/ under the
 // shard's number, each pair with its smaller record key on the left,
-// sorted.
+// sorted, marked where the records' model numbers or GTINs agree.
 func TestWritePairsWritesEachShard(t *testing.T) {
 	dir := t.TempDir()
 	store := spill.Store{Dir: filepath.Join(dir, spill.DirName)}
 	shards := map[int][]bulk.Edge{
-		1: {{A: "shop:2", B: "feed:A1", P: 0.4}, {A: "feed:A1", B: "shop:1", P: 0.93}, {A: "feed:A0", B: "shop:1", P: 0.1}},
+		1: {{A: "shop:2", B: "feed:A1", P: 0.4}, {A: "feed:A1", B: "shop:1", P: 0.93, MA: []string{"KDL46", "X"}, MB: []string{"KDL46"}},
+			{A: "feed:A0", B: "shop:1", P: 0.1, MA: []string{"KDL40"}, MB: []string{"KDL46"}}},
 		2: {{A: "legacy:x:1", B: "shop:9", P: 0.5}},
 	}
 	want := map[int][]schemas.PairRow{
 		1: {{LeftSource: "feed", LeftID: "A0", RightSource: "shop", RightID: "1", MatchProbability: 0.1},
-			{LeftSource: "feed", LeftID: "A1", RightSource: "shop", RightID: "1", MatchProbability: 0.93},
+			{LeftSource: "feed", LeftID: "A1", RightSource: "shop", RightID: "1", MatchProbability: 0.93, IdentifiersAgree: true},
 			{LeftSource: "feed", LeftID: "A1", RightSource: "shop", RightID: "2", MatchProbability: 0.4}},
 		2: {{LeftSource: "legacy", LeftID: "x:1", RightSource: "shop", RightID: "9", MatchProbability: 0.5}},
 	}

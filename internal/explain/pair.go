@@ -253,12 +253,18 @@ func edgePath(nodes []string, edges []matchers.Edge, a, b int32) []string {
 // Only edges among the two masters matter: a merge with any other record
 // would have put it in one of them.
 func replayRefusal(nodes []string, edges []matchers.Edge, c *replay.Corpus, a, b int32, p float64, cc schemas.ClusteringConfig) (rule, detail string) {
-	// Edges before (a, b) in the job's best-first order: P descending, then
-	// the smaller end, then the larger; node indices follow key order as
-	// the job's do.
+	// Edges before (a, b) in the job's best-first order; node indices
+	// follow key order as the job's do.
+	opts := replay.ClusterOptions(cc)
+	pair := matchers.Edge{A: a, B: b, P: p}
+	for _, e := range edges {
+		if e.A == a && e.B == b {
+			pair = e
+		}
+	}
 	var before []matchers.Edge
 	for _, e := range edges {
-		if e.P > p || (e.P == p && (e.A < a || (e.A == a && e.B < b))) {
+		if opts.Before(e, pair) {
 			before = append(before, e)
 		}
 	}
@@ -281,7 +287,6 @@ func replayRefusal(nodes []string, edges []matchers.Edge, c *replay.Corpus, a, b
 			idents[i], gtins[i] = gtinIDs[g], g
 		}
 	}
-	opts := replay.ClusterOptions(cc)
 	opts.Sources, opts.Identifiers = sources, idents
 	rep := matchers.Cluster(len(nodes), before, opts)
 	type side struct {

@@ -168,7 +168,8 @@ func (c *Corpus) ScoreCandidates(cfg *schemas.Config, m *matchers.Model) ([]sche
 				a, b := c.list[candidates[i][0]], c.list[candidates[i][1]]
 				x = fs.Compute(&a.prep, &b.prep, x[:0])
 				out[i] = schemas.PairRow{LeftSource: a.product.Source, LeftID: a.product.SourceID,
-					RightSource: b.product.Source, RightID: b.product.SourceID, MatchProbability: m.Probability(x)}
+					RightSource: b.product.Source, RightID: b.product.SourceID, MatchProbability: m.Probability(x),
+					IdentifiersAgree: confirmed(&a.prep, &b.prep)}
 			}
 		})
 	}
@@ -257,9 +258,15 @@ func (ix *Blocking) ScoredEdges(m *matchers.Model, th float64, nodes []string, o
 			}
 			x = fs.Compute(&ru.prep, &rv.prep, x[:0])
 			if p := m.Probability(x); p >= th {
-				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p})
+				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p, Confirmed: confirmed(&ru.prep, &rv.prep)})
 			}
 		}
 	}
 	return edges, nil
+}
+
+// confirmed reports whether two records' identifiers agree, as the job
+// marks an edge for clustering.confirmed_first.
+func confirmed(a, b *matchers.Prepared) bool {
+	return matchers.IdentifiersAgree(a.GTIN, b.GTIN, a.Models, b.Models)
 }

@@ -126,7 +126,8 @@ func MatchThreshold(cfg *schemas.Config, m *matchers.Model) float64 {
 // ClusterOptions are the clustering rule of a config, for rebuilding its
 // clusters in memory (sweeps, calibration, explanations) as the job does.
 func ClusterOptions(c schemas.ClusteringConfig) matchers.ClusterOptions {
-	return matchers.ClusterOptions{MaxClusterSize: c.MaxClusterSize, OnePerSource: c.OnePerSource, MinLinkage: c.Linkage()}
+	return matchers.ClusterOptions{MaxClusterSize: c.MaxClusterSize, OnePerSource: c.OnePerSource, MinLinkage: c.Linkage(),
+		ConfirmedFirst: c.CodesFirst()}
 }
 
 // LinkedSources returns the sources that have records in links, sorted:

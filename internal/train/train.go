@@ -245,6 +245,10 @@ type Calibration struct {
 	// Titles counts every record of the catalogue per normalised title,
 	// as the job does; nil counts the records of the pairs.
 	Titles matchers.TitleCounts
+	// Confirmed tells, per pair, whether the records' identifiers agree
+	// (matchers.IdentifiersAgree), for clustering.confirmed_first; nil
+	// means none do.
+	Confirmed []bool
 }
 
 // Result is a trained model with its held-out evaluation.
@@ -489,7 +493,8 @@ func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds
 	scored := make([]schemas.PairRow, len(c.Pairs))
 	for i, p := range c.Pairs {
 		scored[i] = schemas.PairRow{LeftSource: p.A.Source, LeftID: p.A.SourceID,
-			RightSource: p.B.Source, RightID: p.B.SourceID, MatchProbability: m.Probability(X[i])}
+			RightSource: p.B.Source, RightID: p.B.SourceID, MatchProbability: m.Probability(X[i]),
+			IdentifiersAgree: i < len(c.Confirmed) && c.Confirmed[i]}
 	}
 	return evaluate.Sweep(scored, c.Truth, thresholds, c.Clustering), nil
 }
@@ -597,14 +602,27 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 	}
 	var titles matchers.TitleCounts
 	brands := matchers.DefaultBrandIndex()
+	type ids struct {
+		gtin   string
+		models []string
+	}
+	idents := make(map[string]ids, len(newest))
 	for i := range newest {
-		titles.Add(transforms.MatchView(&newest[i], brands).TitleTokens)
+		v := transforms.MatchView(&newest[i], brands)
+		titles.Add(v.TitleTokens)
+		idents[newest[i].Key()] = ids{v.GTIN, v.Models}
+	}
+	confirmed := make([]bool, len(pairs))
+	for i, p := range pairs {
+		a, b := idents[p.A.Key()], idents[p.B.Key()]
+		confirmed[i] = matchers.IdentifiersAgree(a.gtin, b.gtin, a.models, b.models)
 	}
 	step := 1
 	if sample > 0 && sample < 1 {
 		step = int(math.Round(1 / sample))
 	}
-	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering), Titles: titles}}
+	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering), Titles: titles,
+		Confirmed: confirmed}}
 	n := 0
 	for i, p := range pairs {
 		if judged[i] {

@@ -12,6 +12,7 @@ import (
 	"github.com/linkbeam/linkbeam/internal/evaluate"
 	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/schemas"
+	"github.com/linkbeam/linkbeam/transforms"
 )
 
 // demoCatalogue is the demo's sources labelled by its truth.
@@ -40,6 +41,25 @@ func TestLoadCatalogue(t *testing.T) {
 	// second one is fitted on.
 	if len(c.Pairs) < 100 || matches < 20 || len(d.Pairs) != (len(c.Pairs)+1)/2 {
 		t.Fatalf("%d candidate pairs (%d matches), %d to fit on", len(c.Pairs), matches, len(d.Pairs))
+	}
+	// Each pair is marked confirmed as the job marks its edge, from the
+	// records' matching views.
+	if len(c.Confirmed) != len(c.Pairs) {
+		t.Fatalf("%d confirmed flags for %d pairs", len(c.Confirmed), len(c.Pairs))
+	}
+	confirmed := 0
+	for i, p := range c.Pairs {
+		brands := matchers.DefaultBrandIndex()
+		va, vb := transforms.MatchView(&p.A, brands), transforms.MatchView(&p.B, brands)
+		if want := matchers.IdentifiersAgree(va.GTIN, vb.GTIN, va.Models, vb.Models); c.Confirmed[i] != want {
+			t.Fatalf("pair %s %s: confirmed %v, want %v", p.A.Key(), p.B.Key(), c.Confirmed[i], want)
+		}
+		if c.Confirmed[i] {
+			confirmed++
+		}
+	}
+	if confirmed == 0 || confirmed == len(c.Pairs) {
+		t.Fatalf("%d of %d pairs confirmed: the demo has both kinds", confirmed, len(c.Pairs))
 	}
 }
 
