@@ -22,6 +22,18 @@ var featureCost = map[string]int{
 	"title_monge_elkan": 5, "title_jaro_winkler": 5, "title_jaro": 5, "title_levenshtein": 5,
 }
 
+// Whether a code can be compared (uncoded) settles some features before
+// they are computed: those counted only for uncoded pairs are 0 for a
+// coded one, and comparisons of codes both records need are 0 for an
+// uncoded one (uncoded means one record lacks model numbers and one lacks
+// a GTIN). TestScorerDecisions checks the decisions against the full model.
+var (
+	uncodedOnly = map[string]bool{"title_tfidf_uncoded": true, "title_containment_uncoded": true,
+		"title_shared_uncoded": true, "title_tfidf_uncoded_tf": true}
+	codedOnly = map[string]bool{"model_agree": true, "model_disagree": true, "model_partial": true,
+		"model_variant": true, "gtin_agree": true, "gtin_disagree": true}
+)
+
 // Scorer decides pairs with a model at a threshold, computing features
 // cheapest first and stopping as soon as the pair cannot reach the
 // threshold any more. Every feature lies in [0, 1], so after each feature
@@ -29,16 +41,24 @@ var featureCost = map[string]int{
 // contributions; a pair that stays below the threshold even then is
 // rejected without them. Within one cost the features that can argue
 // hardest against a match come first, and features of weight zero are
-// never computed. Decisions equal those of Model.Probability on every
-// feature.
+// never computed. A pair's plan depends on whether a code can be compared
+// (uncoded), which fixes the features gated on it. Decisions equal those
+// of Model.Probability on every feature.
 type Scorer struct {
 	model     *Model
 	fns       []func(a, b *Prepared) float64 // in model order
-	order     []int                          // features of non-zero weight, in computing order
-	rest      []float64                      // rest[k]: largest logit gain of order[k:]
-	unused    []int                          // features of weight zero
+	plans     [2]scorePlan                   // for coded and uncoded pairs
 	threshold float64
 	minLogit  float64 // logit of the threshold
+}
+
+// scorePlan is how a Scorer decides one kind of pair.
+type scorePlan struct {
+	order  []int     // features to compute, in computing order
+	rest   []float64 // rest[k]: largest logit gain of order[k:]
+	fixed  []int     // features whose value the plan knows: fixedX
+	fixedX []float64
+	base   float64 // the bias plus the fixed features' contributions
 }
 
 // NewScorer builds a Scorer for m at threshold (0 < threshold < 1).
@@ -51,6 +71,13 @@ func NewScorer(m *Model, threshold float64) (*Scorer, error) {
 		return nil, fmt.Errorf("scorer: threshold %v outside (0, 1)", threshold)
 	}
 	s := &Scorer{model: m, fns: fs.fns, threshold: threshold, minLogit: math.Log(threshold / (1 - threshold))}
+	for kind := range s.plans {
+		s.plans[kind] = newScorePlan(m, kind == 1)
+	}
+	return s, nil
+}
+
+func newScorePlan(m *Model, uncodedPair bool) scorePlan {
 	cost := func(i int) int {
 		if c, ok := featureCost[m.Features[i]]; ok {
 			return c
@@ -58,22 +85,32 @@ func NewScorer(m *Model, threshold float64) (*Scorer, error) {
 		return featureCost["title_jaccard"]
 	}
 	lowest := func(i int) float64 { return min(m.contribution(i, 0), m.contribution(i, 1)) }
-	for i := range m.Features {
-		if m.Weights[i] == 0 {
-			s.unused = append(s.unused, i)
-		} else {
-			s.order = append(s.order, i)
+	pl := scorePlan{base: m.Bias}
+	for i, name := range m.Features {
+		x, known := 0.0, m.Weights[i] == 0
+		switch {
+		case name == "uncoded":
+			x, known = is(uncodedPair), true
+		case uncodedOnly[name] && !uncodedPair, codedOnly[name] && uncodedPair:
+			known = true
 		}
+		if !known {
+			pl.order = append(pl.order, i)
+			continue
+		}
+		pl.fixed = append(pl.fixed, i)
+		pl.fixedX = append(pl.fixedX, x)
+		pl.base += m.contribution(i, x)
 	}
-	slices.SortStableFunc(s.order, func(i, j int) int {
+	slices.SortStableFunc(pl.order, func(i, j int) int {
 		return cmp.Or(cmp.Compare(cost(i), cost(j)), cmp.Compare(lowest(i), lowest(j)))
 	})
-	s.rest = make([]float64, len(s.order)+1)
-	for k := len(s.order) - 1; k >= 0; k-- {
-		i := s.order[k]
-		s.rest[k] = s.rest[k+1] + max(m.contribution(i, 0), m.contribution(i, 1))
+	pl.rest = make([]float64, len(pl.order)+1)
+	for k := len(pl.order) - 1; k >= 0; k-- {
+		i := pl.order[k]
+		pl.rest[k] = pl.rest[k+1] + max(m.contribution(i, 0), m.contribution(i, 1))
 	}
-	return s, nil
+	return pl
 }
 
 // Match returns the pair's match probability and whether it reaches the
@@ -85,17 +122,21 @@ func (s *Scorer) Match(a, b *Prepared, x []float64) (p float64, matched bool, sc
 		x = make([]float64, len(s.fns))
 	}
 	x = x[:len(s.fns)]
-	logit := s.model.Bias
-	for k, i := range s.order {
+	pl := &s.plans[0]
+	if uncoded(a, b) {
+		pl = &s.plans[1]
+	}
+	logit := pl.base
+	for k, i := range pl.order {
 		// The margin keeps the early rejection on the safe side of rounding.
-		if logit+s.rest[k] < s.minLogit-1e-9 {
+		if logit+pl.rest[k] < s.minLogit-1e-9 {
 			return 0, false, x
 		}
 		x[i] = s.fns[i](a, b)
 		logit += s.model.contribution(i, x[i])
 	}
-	for _, i := range s.unused {
-		x[i] = 0 // contributes nothing; Probability sums in model order
+	for k, i := range pl.fixed {
+		x[i] = pl.fixedX[k] // Probability sums in model order
 	}
 	p = s.model.Probability(x)
 	return p, p >= s.threshold, x

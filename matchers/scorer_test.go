@@ -28,6 +28,9 @@ func TestScorerDecisions(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			f.ModelNumber = words[3+rng.IntN(3)]
 		}
+		if rng.IntN(4) == 0 { // pairs that are uncoded, coded by GTIN alone, or both
+			f.GTIN = []string{"00012345678905", "00036000291452"}[rng.IntN(2)]
+		}
 		recs = append(recs, Prepare(f, nil))
 	}
 	fs, err := NewFeatureSet(m.Features)
