@@ -4,6 +4,7 @@
 package pipelines
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -84,7 +85,7 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 	}
 	shards := cfg.Output.Shards
 	if shards <= 0 {
-		shards = transforms.DefaultShards
+		shards = autoShards(cfg)
 	}
 	threshold := cfg.Matching.Threshold
 	if threshold <= 0 {
@@ -170,4 +171,22 @@ func Build(s beam.Scope, cfg *schemas.Config, opts Options) (*Staged, error) {
 		transforms.LoadBigQuery(s, *bigQuery, committed)
 	}
 	return nil, nil
+}
+
+// autoShards is the shard count of a config that leaves output.shards
+// unset, chosen from the size of its sources' files (transforms.ShardsFor)
+// so that the stages holding one shard at a time stay within a bounded
+// memory as the catalogue grows. A REST source, or a location that cannot
+// be listed now (Read reports it), counts nothing.
+func autoShards(cfg *schemas.Config) int {
+	var total int64
+	for _, src := range cfg.Sources {
+		if src.Type == "rest_api" {
+			continue
+		}
+		if n, err := transforms.SourceBytes(context.Background(), src.Location); err == nil {
+			total += n
+		}
+	}
+	return transforms.ShardsFor(total)
 }

@@ -333,3 +333,30 @@ func TestRejectRatioStopsPublication(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoShards: without output.shards, the shard count follows the
+// size of the sources' files, a REST source counting nothing.
+func TestAutoShards(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.csv")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: its size counts, not its blocks on disk.
+	if err := f.Truncate(10*transforms.ShardInputBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	cfg := &schemas.Config{Sources: map[string]schemas.SourceConfig{
+		"feed": {Type: "csv", Location: filepath.Join(dir, "*.csv")},
+		"api":  {Type: "rest_api", URL: "http://127.0.0.1:1/items"},
+	}}
+	if got := autoShards(cfg); got != 11 {
+		t.Errorf("autoShards = %d, want 11", got)
+	}
+	cfg.Sources["feed"] = schemas.SourceConfig{Type: "csv", Location: filepath.Join(dir, "missing", "*.csv")}
+	if got := autoShards(cfg); got != transforms.DefaultShards {
+		t.Errorf("autoShards of a location matching nothing = %d, want the default %d", got, transforms.DefaultShards)
+	}
+}

@@ -198,7 +198,10 @@ type SurvivorshipConfig struct {
 // OutputConfig configures the sinks.
 type OutputConfig struct {
 	Compression string `yaml:"compression"` // snappy (default) | zstd | none
-	Shards      int    `yaml:"shards"`      // 0 = automatic
+	// Shards is the number of record shards (Dedupe, Survive and the
+	// output files); 0 chooses one per 32 MiB of source files, at least 8
+	// (transforms.ShardsFor), so that memory stays bounded by a shard.
+	Shards int `yaml:"shards"`
 	// WritePairs writes every scored candidate pair to pairs/, for
 	// blocking recall, threshold sweeps and explanations. Off by default:
 	// at scale candidate pairs outnumber records twenty to one.

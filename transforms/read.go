@@ -102,6 +102,28 @@ func SourceFiles(ctx context.Context, location string) ([]string, error) {
 	return files, nil
 }
 
+// SourceBytes is the total size of the files location matches.
+func SourceBytes(ctx context.Context, location string) (int64, error) {
+	files, err := SourceFiles(ctx, location)
+	if err != nil {
+		return 0, err
+	}
+	fs, err := filesystem.New(ctx, location)
+	if err != nil {
+		return 0, err
+	}
+	defer fs.Close()
+	var total int64
+	for _, f := range files {
+		n, err := fs.Size(ctx, f)
+		if err != nil {
+			return 0, fmt.Errorf("size of %s: %w", f, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
 // DecodeFile reads one file of src with the reader registered for its
 // type and passes every raw record to emit; record-level problems arrive
 // as records with Err set.

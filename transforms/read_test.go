@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -130,5 +131,34 @@ func TestReadFailsOnAMissingFeed(t *testing.T) {
 	err := ptest.Run(p)
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "shop", "*.jsonl")) {
 		t.Errorf("run: %v, want an error naming the shop location", err)
+	}
+}
+
+func TestSourceBytes(t *testing.T) {
+	dir := t.TempDir()
+	writeTestFiles(t, dir, map[string]string{"feed/a.csv": "0123456789", "feed/b.csv": "01234", "feed/c.txt": "not matched"})
+	n, err := SourceBytes(context.Background(), filepath.Join(dir, "feed", "*.csv"))
+	if err != nil || n != 15 {
+		t.Errorf("SourceBytes = %d, %v; want 15", n, err)
+	}
+	if _, err := SourceBytes(context.Background(), filepath.Join(dir, "none", "*.csv")); err == nil {
+		t.Error("SourceBytes of a location matching nothing: no error")
+	}
+}
+
+func TestShardsFor(t *testing.T) {
+	for _, c := range []struct {
+		bytes int64
+		want  int
+	}{
+		{0, DefaultShards},
+		{8 * ShardInputBytes, 8},   // the generated 1M catalogue (203 MiB) keeps 8
+		{8*ShardInputBytes + 1, 9}, // a part of a shard's worth takes a shard
+		{2032 << 20, 64},           // the generated 10M catalogue
+		{100 * ShardInputBytes, 100},
+	} {
+		if got := ShardsFor(c.bytes); got != c.want {
+			t.Errorf("ShardsFor(%d) = %d, want %d", c.bytes, got, c.want)
+		}
 	}
 }

@@ -20,10 +20,22 @@ func init() {
 // records are packed into byte batches keyed by a shard number, each
 // batch is written to a file, and only its spill.Ref crosses.
 
-// DefaultShards is the number of shards when the config leaves it unset:
-// enough batches to spread over a small cluster's workers, few enough that
-// each batch stays large.
+// DefaultShards is the least number of shards when the config leaves it
+// unset: enough batches to spread over a small cluster's workers, few
+// enough that each batch stays large.
 const DefaultShards = 8
+
+// ShardInputBytes is how much input a shard takes when the shard count is
+// chosen from the input's size (ShardsFor): Dedupe and Survive hold one
+// shard's records at a time, so this bounds their memory as a catalogue
+// grows. 32 MiB is about 150,000 records of the generated catalogue.
+const ShardInputBytes = 32 << 20
+
+// ShardsFor is the shard count for inputBytes of source files: one shard
+// per ShardInputBytes, and at least DefaultShards.
+func ShardsFor(inputBytes int64) int {
+	return max(DefaultShards, int((inputBytes+ShardInputBytes-1)/ShardInputBytes))
+}
 
 // The spill folder of each stage's batches.
 const (
