@@ -23,12 +23,17 @@ func Embedded(runner string, flags map[string]string) bool {
 	return false
 }
 
-// memoryShare is the part of the process's memory the Go heap may grow to
-// before the collector works harder to stay under it.
-const memoryShare = 0.8
+// memoryTenths is the part of the process's memory, in tenths, the Go
+// heap may grow to before the collector works harder to stay under it.
+// Six: every stage but scoring holds one shard at a time, so the heap
+// outgrows this only in scoring's few minutes at ten million records,
+// where collecting more often costs about a tenth of the run's time
+// (BENCHMARKS.md, session 10); the rest stays for the page cache the
+// spill files and Parquet reads go through, and for the machine.
+const memoryTenths = 6
 
 // DefaultMemoryLimit returns the soft heap limit (runtime/debug.SetMemoryLimit)
-// for a job run in this process: 80% of the memory this process may use,
+// for a job run in this process: 60% of the memory this process may use,
 // the machine's or its cgroup's limit, whichever is lower; 0 when it cannot
 // tell. Prism keeps every PCollection in memory, and with the Go default
 // (GOGC=100, no limit) the heap grows to twice the live data before a
@@ -45,7 +50,7 @@ func memoryLimit(meminfo, cgroupMax string) int64 {
 			total = n // "max" (no limit) does not parse
 		}
 	}
-	return int64(float64(total) * memoryShare)
+	return total * memoryTenths / 10
 }
 
 // memTotal reads MemTotal from a /proc/meminfo file, in bytes; 0 if absent.
