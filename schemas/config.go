@@ -180,6 +180,29 @@ func (c ClusteringConfig) CodesFirst() bool {
 	return c.ConfirmedFirst == nil || *c.ConfirmedFirst
 }
 
+// DefaultClustering is the clustering rule of a config over n sources
+// that leaves matching.clustering unset.
+func DefaultClustering(n int) ClusteringConfig {
+	var c ClusteringConfig
+	c.applyDefaults(n)
+	return c
+}
+
+// applyDefaults fills the unset fields for a config over n sources.
+func (c *ClusteringConfig) applyDefaults(n int) {
+	c.MaxClusterSize = cmpOr(c.MaxClusterSize, 50)
+	c.OnePerSource = n == 2
+	if c.OnePerSourceSet != nil {
+		c.OnePerSource = *c.OnePerSourceSet
+	}
+	if c.MinLinkage == nil {
+		c.MinLinkage = new(defaultMinLinkage)
+	}
+	if c.ConfirmedFirst == nil {
+		c.ConfirmedFirst = new(true)
+	}
+}
+
 // Linkage is MinLinkage, or its default when unset (a config built in code).
 func (c ClusteringConfig) Linkage() float64 {
 	if c.MinLinkage == nil {
@@ -341,17 +364,7 @@ func (c *Config) applyDefaults() {
 	}
 	m.Blocking.MaxBlockSize = cmpOr(m.Blocking.MaxBlockSize, 20)
 	m.Blocking.Window = cmpOr(m.Blocking.Window, 6)
-	m.Clustering.MaxClusterSize = cmpOr(m.Clustering.MaxClusterSize, 50)
-	m.Clustering.OnePerSource = len(c.Sources) == 2
-	if set := m.Clustering.OnePerSourceSet; set != nil {
-		m.Clustering.OnePerSource = *set
-	}
-	if m.Clustering.MinLinkage == nil {
-		m.Clustering.MinLinkage = new(defaultMinLinkage)
-	}
-	if m.Clustering.ConfirmedFirst == nil {
-		m.Clustering.ConfirmedFirst = new(true)
-	}
+	m.Clustering.applyDefaults(len(c.Sources))
 	if len(c.Survivorship.Default) == 0 {
 		c.Survivorship.Default = slices.Clone(defaultSurvivorship)
 	}

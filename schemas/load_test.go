@@ -335,3 +335,14 @@ func TestOnePerSourceDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultClustering: the rule of a config without a clustering
+// section, as evaluate uses it for a run it has no config of.
+func TestDefaultClustering(t *testing.T) {
+	for _, n := range []int{1, 2, 3} {
+		c := DefaultClustering(n)
+		if c.MaxClusterSize != 50 || c.OnePerSource != (n == 2) || c.Linkage() != 0.5 || !c.CodesFirst() {
+			t.Errorf("DefaultClustering(%d) = %+v", n, c)
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/linkbeam/linkbeam/internal/evaluate"
 	"github.com/linkbeam/linkbeam/internal/replay"
 	"github.com/linkbeam/linkbeam/internal/report"
-	"github.com/linkbeam/linkbeam/matchers"
 	"github.com/linkbeam/linkbeam/pipelines"
 	"github.com/linkbeam/linkbeam/schemas"
 )
@@ -49,16 +48,18 @@ func evaluateCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	var opts matchers.ClusterOptions
+	links, err := pipelines.ReadLinks(ctx, *output)
+	if err != nil {
+		return err
+	}
+	// The sweep clusters as the run did: by the config's rule, else by
+	// the default rule for the sources the run linked.
+	opts := replay.ClusterOptions(schemas.DefaultClustering(len(replay.LinkedSources(links))))
 	if *cfgPath != "" {
 		if cfg, model, err = pipelines.LoadJob(ctx, *cfgPath, *modelPath); err != nil {
 			return err
 		}
 		opts = replay.ClusterOptions(cfg.Matching.Clustering)
-	}
-	links, err := pipelines.ReadLinks(ctx, *output)
-	if err != nil {
-		return err
 	}
 	fmt.Printf("pairwise %s\n", evaluate.Links(links, truth))
 
