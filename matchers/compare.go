@@ -272,13 +272,31 @@ func ModelInText(models []string, tokens []string) bool {
 		if len(m) < minModelInTextLen {
 			continue
 		}
-		for i := range tokens {
+		for i, t := range tokens {
+			// Most tokens differ from m in their first byte: skip them
+			// without the call. A token that starts with a byte modelAt
+			// skips cannot be judged by it.
+			if t != "" && asciiUpperAlnum(t[0]) != 0 && asciiUpperAlnum(t[0]) != m[0] {
+				continue
+			}
 			if modelAt(m, tokens[i:]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// asciiUpperAlnum is c upper-cased when it is an ASCII letter or digit, and
+// 0 for any other byte, which modelAt skips.
+func asciiUpperAlnum(c byte) byte {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return c - ('a' - 'A')
+	case c >= '0' && c <= '9', c >= 'A' && c <= 'Z':
+		return c
+	}
+	return 0
 }
 
 // modelAt reports whether m is spelt by tokens[0], tokens[0]+tokens[1], ...

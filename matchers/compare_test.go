@@ -2,6 +2,8 @@ package matchers
 
 import (
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -182,6 +184,34 @@ func TestModelInText(t *testing.T) {
 	for _, tt := range tests {
 		if got := ModelInText(tt.models, Tokens(NormalizeText(tt.title))); got != tt.want {
 			t.Errorf("ModelInText(%q, %q) = %v, want %v", tt.models, tt.title, got, tt.want)
+		}
+	}
+}
+
+// TestModelInTextSkipsOnlyMisses: the first-byte test in ModelInText
+// skips only tokens where modelAt would fail, over random titles made of
+// model fragments, punctuation and words.
+func TestModelInTextSkipsOnlyMisses(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	parts := []string{"kx", "tg9361b", "rm", "705", "-", "/", "mb111ll", "a", "sony", "x1", "$199", "dsc", "w", "150", ".5"}
+	models := []string{"KXTG9361B", "RM705", "MB111LLA", "DSCW150", "TG9361B", "705A"}
+	for trial := 0; trial < 2000; trial++ {
+		var words []string
+		for range 1 + rng.IntN(6) {
+			w := parts[rng.IntN(len(parts))]
+			if rng.IntN(3) == 0 {
+				w += parts[rng.IntN(len(parts))]
+			}
+			words = append(words, w)
+		}
+		tokens := Tokens(NormalizeText(strings.Join(words, " ")))
+		ms := models[rng.IntN(len(models)):][:1]
+		want := false
+		for i := range tokens {
+			want = want || modelAt(ms[0], tokens[i:])
+		}
+		if got := ModelInText(ms, tokens); got != want {
+			t.Fatalf("ModelInText(%q, %q) = %v, modelAt at every token says %v", ms, tokens, got, want)
 		}
 	}
 }
