@@ -206,7 +206,7 @@ func IdentifierAgreement(a, b []string) Agreement {
 // IdentifiersAgree reports whether two records' strong identifiers name
 // one product: the same GTIN, or a shared model number.
 func IdentifiersAgree(gtinA, gtinB string, modelsA, modelsB []string) bool {
-	return gtinA != "" && gtinA == gtinB || IdentifierAgreement(modelsA, modelsB) == Agree
+	return GTINAgreement(gtinA, gtinB) == Agree || IdentifierAgreement(modelsA, modelsB) == Agree
 }
 
 // modelContains reports whether model number long contains short, and

@@ -91,6 +91,11 @@ func SourceFiles(ctx context.Context, location string) ([]string, error) {
 		return nil, err
 	}
 	defer fs.Close()
+	return listSourceFiles(ctx, fs, location)
+}
+
+// listSourceFiles is SourceFiles on an open filesystem.
+func listSourceFiles(ctx context.Context, fs filesystem.Interface, location string) ([]string, error) {
 	files, err := fs.List(ctx, location)
 	if err != nil {
 		return nil, fmt.Errorf("listing %s: %w", location, err)
@@ -104,15 +109,15 @@ func SourceFiles(ctx context.Context, location string) ([]string, error) {
 
 // SourceBytes is the total size of the files location matches.
 func SourceBytes(ctx context.Context, location string) (int64, error) {
-	files, err := SourceFiles(ctx, location)
-	if err != nil {
-		return 0, err
-	}
 	fs, err := filesystem.New(ctx, location)
 	if err != nil {
 		return 0, err
 	}
 	defer fs.Close()
+	files, err := listSourceFiles(ctx, fs, location)
+	if err != nil {
+		return 0, err
+	}
 	var total int64
 	for _, f := range files {
 		n, err := fs.Size(ctx, f)
