@@ -1,6 +1,9 @@
 package matchers
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // BlockPairs emits the candidate pairs of one block of n members as member
 // indices i < j.
@@ -8,15 +11,15 @@ import "slices"
 // A block of at most maxBlockSize members (maxBlockSize <= 0: no cap) emits
 // all n(n-1)/2 pairs, in order (0,1), (0,2), ..., (n-2,n-1). A larger block,
 // typically a common title token, would be quadratic, so it falls back to
-// the sorted-neighbourhood method: members are sorted by less (ties by
-// index; a nil less keeps index order) and each is paired with the next
+// the sorted-neighbourhood method: members are sorted by compare (ties by
+// index; a nil compare keeps index order) and each is paired with the next
 // window members of that order. Neighbours in the order of, say, the
 // normalised title are the near-duplicates, so recall stays high while an
 // oversized block emits at most n*window pairs (exactly BlockPairCount).
 // window <= 0 drops oversized blocks.
 //
-// Emission is deterministic for a given member order and less.
-func BlockPairs(n int, less func(i, j int) bool, maxBlockSize, window int, emit func(i, j int)) {
+// Emission is deterministic for a given member order and compare.
+func BlockPairs(n int, compare func(i, j int) int, maxBlockSize, window int, emit func(i, j int)) {
 	if n < 2 {
 		return
 	}
@@ -31,28 +34,36 @@ func BlockPairs(n int, less func(i, j int) bool, maxBlockSize, window int, emit 
 	if window <= 0 {
 		return
 	}
-	order := make([]int, n)
+	WindowPairs(NeighbourhoodOrder(n, compare), window, func(a, b int32) { emit(int(a), int(b)) })
+}
+
+// NeighbourhoodOrder returns the members 0..n-1 of an oversized block in
+// the order the sorted neighbourhood pairs them: by compare, ties by index
+// (a nil compare keeps index order).
+func NeighbourhoodOrder(n int, compare func(i, j int) int) []int32 {
+	order := make([]int32, n)
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	if less != nil {
-		slices.SortFunc(order, func(a, b int) int {
-			switch {
-			case less(a, b):
-				return -1
-			case less(b, a):
-				return 1
+	if compare != nil {
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := compare(int(a), int(b)); c != 0 {
+				return c
 			}
-			return a - b
+			return int(a - b)
 		})
 	}
+	return order
+}
+
+// WindowPairs emits the sorted-neighbourhood pairs of members listed in
+// their neighbourhood order: each member with the next window members, as
+// (smaller, larger). Two members are paired exactly when their positions
+// differ by at most window.
+func WindowPairs[T cmp.Ordered](order []T, window int, emit func(a, b T)) {
 	for p, a := range order {
-		for _, b := range order[p+1 : min(n, p+1+window)] {
-			if a < b {
-				emit(a, b)
-			} else {
-				emit(b, a)
-			}
+		for _, b := range order[p+1 : min(len(order), p+1+window)] {
+			emit(min(a, b), max(a, b))
 		}
 	}
 }

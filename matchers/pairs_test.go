@@ -1,6 +1,7 @@
 package matchers
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -8,9 +9,9 @@ import (
 	"testing"
 )
 
-func bpCollect(n int, less func(i, j int) bool, maxBlock, window int) []string {
+func bpCollect(n int, compare func(i, j int) int, maxBlock, window int) []string {
 	var got []string
-	BlockPairs(n, less, maxBlock, window, func(i, j int) {
+	BlockPairs(n, compare, maxBlock, window, func(i, j int) {
 		got = append(got, fmt.Sprintf("%d-%d", i, j))
 	})
 	return got
@@ -19,11 +20,11 @@ func bpCollect(n int, less func(i, j int) bool, maxBlock, window int) []string {
 func TestBlockPairs(t *testing.T) {
 	// Sort keys of an oversized block: members 0..4 sort as 3,1,4,0,2.
 	titles := []string{"d", "b", "e", "a", "c"}
-	byTitle := func(i, j int) bool { return titles[i] < titles[j] }
+	byTitle := func(i, j int) int { return strings.Compare(titles[i], titles[j]) }
 	tests := []struct {
 		name             string
 		n                int
-		less             func(i, j int) bool
+		compare          func(i, j int) int
 		maxBlock, window int
 		want             string
 	}{
@@ -34,11 +35,11 @@ func TestBlockPairs(t *testing.T) {
 		{"sorted neighbourhood", 5, byTitle, 4, 1, "1-3 1-4 0-4 0-2"},
 		{"sorted neighbourhood window 2", 5, byTitle, 4, 2, "1-3 3-4 1-4 0-1 0-4 2-4 0-2"},
 		{"window wider than block", 5, byTitle, 4, 9, "1-3 3-4 0-3 2-3 1-4 0-1 1-2 0-4 2-4 0-2"},
-		{"nil less keeps index order", 5, nil, 4, 1, "0-1 1-2 2-3 3-4"},
+		{"nil compare keeps index order", 5, nil, 4, 1, "0-1 1-2 2-3 3-4"},
 		{"oversized dropped", 5, byTitle, 4, 0, ""},
 	}
 	for _, tt := range tests {
-		got := strings.Join(bpCollect(tt.n, tt.less, tt.maxBlock, tt.window), " ")
+		got := strings.Join(bpCollect(tt.n, tt.compare, tt.maxBlock, tt.window), " ")
 		if got != tt.want {
 			t.Errorf("%s: pairs %q, want %q", tt.name, got, tt.want)
 		}
@@ -51,7 +52,7 @@ func TestBlockPairs(t *testing.T) {
 func TestBlockPairsTiesAndCount(t *testing.T) {
 	// Equal sort keys fall back to index order, so emission is
 	// deterministic whatever the sort algorithm does with ties.
-	same := func(i, j int) bool { return false }
+	same := func(i, j int) int { return 0 }
 	if got := strings.Join(bpCollect(4, same, 2, 1), " "); got != "0-1 1-2 2-3" {
 		t.Errorf("ties: %q", got)
 	}
@@ -162,8 +163,8 @@ func TestBlockingPipelineScoresEachPairOnce(t *testing.T) {
 		if oversized(b.rule, b.key) {
 			nOver++
 		}
-		less := func(i, j int) bool { return sortKey[members[i]] < sortKey[members[j]] }
-		BlockPairs(len(members), less, maxBlock, window, func(i, j int) {
+		compare := func(i, j int) int { return cmp.Compare(sortKey[members[i]], sortKey[members[j]]) }
+		BlockPairs(len(members), compare, maxBlock, window, func(i, j int) {
 			x, y := min(members[i], members[j]), max(members[i], members[j])
 			emitted[[2]int{x, y}] = true
 			if IsCanonicalPairCapped(keys[x], keys[y], b.rule, b.key, oversized) {

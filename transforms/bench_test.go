@@ -60,7 +60,7 @@ func BenchmarkScoreDecodeAndIndex(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		indexBlocks(cands, 20)
+		indexBlocks(cands, 20, 6)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/candidate")
 }

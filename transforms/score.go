@@ -105,8 +105,12 @@ type shardBlocks struct {
 	cands   []bulk.Candidate
 	members [][]int32 // members per block id, in record key order
 	blockOf [][]int32 // ordinary block ids per candidate, ascending
-	big     []bool    // oversized per block id
-	dropBig []bool    // per block id: an oversized block is dropped, not windowed
+	// bigOf lists, per candidate, the windowed oversized blocks it is in
+	// with its position in their neighbourhood order, by ascending id.
+	bigOf   [][]bigMember
+	big     []bool // oversized per block id; its members are in neighbourhood order
+	dropBig []bool // per block id: an oversized block is dropped, not windowed
+	window  int
 	// Per candidate, what every candidate pair looks at before scoring,
 	// kept apart from the large candidates: tens of millions of pairs
 	// read them in random order, and a cache miss costs more than the test.
@@ -164,7 +168,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	if err != nil {
 		return fmt.Errorf("score shard %d: %w", shard, err)
 	}
-	sb := indexBlocks(cands, fn.Options.MaxBlockSize)
+	sb := indexBlocks(cands, fn.Options.MaxBlockSize, fn.Options.Window)
 	if lazy {
 		sb.prepared, sb.idf = make([]sync.Once, len(cands)), idf
 	}
@@ -190,7 +194,6 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	}
 	wg.Wait()
 	var out, all []byte
-	var big []bigPair
 	var cand, scored, matched int64
 	for _, r := range results {
 		cand += r.candidates
@@ -198,23 +201,6 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		matched += r.matched
 		out = append(out, r.edges...)
 		all = append(all, r.pairs...)
-		big = mergeBigPairs(big, r.bigPairs)
-	}
-	// Sorted-neighbourhood pairs of oversized blocks may repeat across
-	// those blocks; they are deduplicated here, once, across workers.
-	for k, e := range big {
-		if k > 0 && e.ab() == big[k-1].ab() {
-			scored--
-			continue
-		}
-		ed := newEdge(sb, e.a, e.b, e.p)
-		if e.p >= fn.Options.Threshold {
-			matched++
-			out = bulk.AppendEdge(out, &ed)
-		}
-		if fn.Options.WritePairs {
-			all = bulk.AppendEdge(all, &ed)
-		}
 	}
 	out, kept := appendKeptEdges(out, sb, fn.kept)
 	fn.candPairs.Inc(ctx, cand)
@@ -287,7 +273,7 @@ func internLabels(cands []bulk.Candidate) {
 	}
 }
 
-func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
+func indexBlocks(cands []bulk.Candidate, maxBlock, window int) *shardBlocks {
 	// (block hash, candidate) for every membership, sorted: each run of
 	// one hash is a block, its candidates in record key order. The
 	// memberships are bucketed by the hash's top bits, filled in
@@ -317,7 +303,7 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 		bucket := all[start[b]:start[b+1]]
 		bulk.SortMemberships(bucket, make([]bulk.Membership, len(bucket)), 64-bucketBits)
 	})
-	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands)),
+	sb := &shardBlocks{cands: cands, blockOf: make([][]int32, len(cands)), window: window,
 		source: make([]uint16, len(cands)), unchanged: make([]bool, len(cands)), titleKey: make([]uint64, len(cands))}
 	sources := map[string]uint16{}
 	for i := range cands {
@@ -382,44 +368,78 @@ func indexBlocks(cands []bulk.Candidate, maxBlock int) *shardBlocks {
 		sb.big = append(sb.big, big)
 		sb.dropBig = append(sb.dropBig, block[0].Block&1 == 1)
 	})
+	sb.orderBig()
 	for i := range cands {
-		cands[i].Blocks = nil // now in blockOf; free for the scoring that follows
+		cands[i].Blocks = nil // now in blockOf and bigOf; free for the scoring that follows
 	}
 	return sb
 }
 
-type bigPair struct {
-	a, b int32
-	p    float64
+// bigMember is a candidate's place in a windowed oversized block.
+type bigMember struct{ block, pos int32 }
+
+// windowed reports whether block id is paired by sorted neighbourhood.
+func (sb *shardBlocks) windowed(id int) bool {
+	return sb.big[id] && !sb.dropBig[id] && sb.window > 0
 }
 
-func (e bigPair) ab() uint64 { return uint64(e.a)<<32 | uint64(e.b) }
+// orderBig sorts the members of every windowed oversized block into
+// neighbourhood order (by title; matchers.NeighbourhoodOrder) on every
+// core, and lists each candidate's positions in them (bigOf).
+func (sb *shardBlocks) orderBig() {
+	var ids []int
+	count := make([]int32, len(sb.cands))
+	for id := range sb.members {
+		if sb.windowed(id) {
+			ids = append(ids, id)
+			for _, c := range sb.members[id] {
+				count[c]++
+			}
+		}
+	}
+	bulk.Parallel(len(ids), func(k int) {
+		m := sb.members[ids[k]]
+		slices.SortFunc(m, func(i, j int32) int {
+			if c := cmp.Compare(sb.titleKey[i], sb.titleKey[j]); c != 0 {
+				return c // the first 8 bytes decide most titles without reading them
+			}
+			return cmp.Or(strings.Compare(sb.cands[i].Prep.Title, sb.cands[j].Prep.Title), cmp.Compare(i, j))
+		})
+	})
+	total := 0
+	for _, n := range count {
+		total += int(n)
+	}
+	flat := make([]bigMember, 0, total)
+	sb.bigOf = make([][]bigMember, len(sb.cands))
+	for i, n := range count {
+		sb.bigOf[i] = flat[len(flat) : len(flat) : len(flat)+int(n)]
+		flat = flat[:len(flat)+int(n)]
+	}
+	for _, id := range ids { // ascending, so each list ascends by block
+		for pos, c := range sb.members[id] {
+			sb.bigOf[c] = append(sb.bigOf[c], bigMember{int32(id), int32(pos)})
+		}
+	}
+}
 
 type scoreResult struct {
-	edges, pairs []byte
-	// bigPairs are the pairs scored in oversized blocks, which repeat
-	// across such blocks and are deduplicated after the workers finish.
-	bigPairs                    []bigPair
+	edges, pairs                []byte
 	candidates, scored, matched int64
 }
 
-// scoreBlocks scores the blocks whose id ≡ w (mod workers).
+// scoreBlocks scores the blocks whose id ≡ w (mod workers). Each pair is
+// scored in the first block that pairs it: the first ordinary block it
+// shares, else the first windowed oversized block where the two are
+// within the window.
 func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 	var r scoreResult
 	x := make([]float64, 0, len(fn.Options.Model.Features))
-	sameSource := func(i, j int32) bool { return fn.Options.CrossSourceOnly && sb.source[i] == sb.source[j] }
-	kept := func(i, j int32) bool { return sb.unchanged[i] && sb.unchanged[j] }
-	score := func(i, j int32) float64 {
-		r.scored++
-		a, b := sb.prep(i), sb.prep(j)
-		if fn.Options.WritePairs { // every pair's exact probability
-			x = fn.features.Compute(a, b, x[:0])
-			return fn.Options.Model.Probability(x)
-		}
-		var p float64
-		p, _, x = fn.scorer.Match(a, b, x)
-		return p
+	skip := func(i, j int32) bool {
+		return fn.Options.CrossSourceOnly && sb.source[i] == sb.source[j] || // never merged
+			sb.unchanged[i] && sb.unchanged[j] // kept from the previous run
 	}
+	noLimit := int32(len(sb.members))
 	for id := w; id < len(sb.members); id += workers {
 		m := sb.members[id]
 		if len(m) < 2 {
@@ -430,72 +450,73 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 				for b := a + 1; b < len(m); b++ {
 					r.candidates++
 					i, j := m[a], m[b]
-					if sameSource(i, j) || sharesOrdinaryBelow(sb, i, j, int32(id)) {
+					if skip(i, j) || sharesOrdinaryBelow(sb, i, j, int32(id)) {
 						continue
 					}
-					if kept(i, j) {
-						continue
-					}
-					p := score(i, j)
-					e := newEdge(sb, i, j, p)
-					if p >= fn.Options.Threshold {
-						r.matched++
-						r.edges = bulk.AppendEdge(r.edges, &e)
-					}
-					if fn.Options.WritePairs {
-						r.pairs = bulk.AppendEdge(r.pairs, &e)
-					}
+					fn.scorePair(sb, i, j, &x, &r)
 				}
 			}
 			continue
 		}
-		if sb.dropBig[id] {
+		if !sb.windowed(id) {
 			continue
 		}
-		less := func(a, b int) bool {
-			i, j := m[a], m[b]
-			if ka, kb := sb.titleKey[i], sb.titleKey[j]; ka != kb {
-				return ka < kb
-			}
-			if ta, tb := sb.cands[i].Prep.Title, sb.cands[j].Prep.Title; ta != tb {
-				return ta < tb
-			}
-			return i < j
-		}
-		matchers.BlockPairs(len(m), less, fn.Options.MaxBlockSize, fn.Options.Window, func(a, b int) {
+		matchers.WindowPairs(m, sb.window, func(i, j int32) {
 			r.candidates++
-			i, j := m[a], m[b]
-			if i > j {
-				i, j = j, i
-			}
-			if sameSource(i, j) || sharesOrdinaryBelow(sb, i, j, int32(len(sb.members))) {
-				return // never merged, or scored in full in that ordinary block
-			}
-			if kept(i, j) {
+			if skip(i, j) || sharesOrdinaryBelow(sb, i, j, noLimit) || windowedBelow(sb, i, j, int32(id)) {
 				return
 			}
-			r.bigPairs = append(r.bigPairs, bigPair{a: i, b: j, p: score(i, j)})
+			fn.scorePair(sb, i, j, &x, &r)
 		})
 	}
-	// Sorted here, on this worker's core; the main goroutine only merges.
-	slices.SortFunc(r.bigPairs, func(x, y bigPair) int { return cmp.Compare(x.ab(), y.ab()) })
 	return r
 }
 
-// mergeBigPairs merges two lists of pairs sorted by ab into one.
-func mergeBigPairs(x, y []bigPair) []bigPair {
-	if len(x) == 0 {
-		return y
+// scorePair scores candidates i and j into r: an edge at or above the
+// threshold, and every pair with WritePairs.
+func (fn *scoreFn) scorePair(sb *shardBlocks, i, j int32, x *[]float64, r *scoreResult) {
+	r.scored++
+	a, b := sb.prep(i), sb.prep(j)
+	var p float64
+	if fn.Options.WritePairs { // every pair's exact probability
+		*x = fn.features.Compute(a, b, (*x)[:0])
+		p = fn.Options.Model.Probability(*x)
+	} else {
+		p, _, *x = fn.scorer.Match(a, b, *x)
 	}
-	out := make([]bigPair, 0, len(x)+len(y))
-	for len(x) > 0 && len(y) > 0 {
-		if x[0].ab() <= y[0].ab() {
-			out, x = append(out, x[0]), x[1:]
-		} else {
-			out, y = append(out, y[0]), y[1:]
+	if p < fn.Options.Threshold && !fn.Options.WritePairs {
+		return
+	}
+	e := newEdge(sb, i, j, p)
+	if p >= fn.Options.Threshold {
+		r.matched++
+		r.edges = bulk.AppendEdge(r.edges, &e)
+	}
+	if fn.Options.WritePairs {
+		r.pairs = bulk.AppendEdge(r.pairs, &e)
+	}
+}
+
+// windowedBelow reports whether candidates i and j are within the window
+// of each other in a windowed oversized block whose id is below limit:
+// that block paired them first.
+func windowedBelow(sb *shardBlocks, i, j, limit int32) bool {
+	a, b := sb.bigOf[i], sb.bigOf[j]
+	for x, y := 0, 0; x < len(a) && y < len(b) && a[x].block < limit && b[y].block < limit; {
+		switch {
+		case a[x].block < b[y].block:
+			x++
+		case a[x].block > b[y].block:
+			y++
+		default:
+			if d := a[x].pos - b[y].pos; d <= int32(sb.window) && d >= -int32(sb.window) {
+				return true
+			}
+			x++
+			y++
 		}
 	}
-	return append(append(out, x...), y...)
+	return false
 }
 
 func newEdge(sb *shardBlocks, i, j int32, p float64) bulk.Edge {

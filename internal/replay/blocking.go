@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/linkbeam/linkbeam/matchers"
@@ -87,8 +88,8 @@ func (ix *Blocking) blockPairs(key string, emit func(i, j int)) {
 	if len(m) > ix.cfg.MaxBlockSize && matchers.DropsOversized(key) {
 		return
 	}
-	less := func(a, b int) bool { return ix.titles[m[a]] < ix.titles[m[b]] }
-	matchers.BlockPairs(len(m), less, ix.cfg.MaxBlockSize, ix.cfg.Window, func(a, b int) {
+	compare := func(a, b int) int { return strings.Compare(ix.titles[m[a]], ix.titles[m[b]]) }
+	matchers.BlockPairs(len(m), compare, ix.cfg.MaxBlockSize, ix.cfg.Window, func(a, b int) {
 		i, j := m[a], m[b]
 		if i > j {
 			i, j = j, i
