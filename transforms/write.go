@@ -10,8 +10,10 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/klauspost/compress/s2"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/compress/snappy"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
 	"github.com/linkbeam/linkbeam/internal/spill"
@@ -125,13 +127,23 @@ func writePart[T any](ctx context.Context, dir string, shard int, rows []T, comp
 func Codec(name string) (compress.Codec, error) {
 	switch name {
 	case "", "snappy":
-		return &parquet.Snappy, nil
+		return &fastSnappy{}, nil
 	case "zstd":
 		return &parquet.Zstd, nil
 	case "none":
 		return &parquet.Uncompressed, nil
 	}
 	return nil, fmt.Errorf("unknown compression %q", name)
+}
+
+// fastSnappy is Parquet's SNAPPY codec with s2's standard snappy encoder.
+// parquet-go's encodes with s2's "better" mode, which took 2% of a 1M
+// run's CPU for files a few percent smaller; any snappy decoder reads
+// either.
+type fastSnappy struct{ snappy.Codec }
+
+func (*fastSnappy) Encode(dst, src []byte) ([]byte, error) {
+	return s2.EncodeSnappy(dst, src), nil
 }
 
 // writeParquet writes rows to path through the Beam filesystem of its
