@@ -14,6 +14,11 @@ type Edge struct {
 	// Confirmed: the two records' identifiers agree (IdentifiersAgree);
 	// the same for every edge of one pair.
 	Confirmed bool
+	// Tie orders edges of equal P, larger first: evidence the model does
+	// not weigh (TextSketch.Similarity of the two records), so that
+	// best-first clustering does not take equally scored edges in the
+	// order of record keys. It fits the struct's padding.
+	Tie float32
 }
 
 // UnionFind is a disjoint-set forest over nodes 0..n-1 with path
@@ -140,8 +145,8 @@ type ClusterOptions struct {
 // With no limits (MaxClusterSize 0, OnePerSource false) the clusters are the
 // connected components of the edges with P >= Threshold, however many
 // blocks a component spans. With limits, Cluster is best-first: those edges
-// are sorted by P descending (ties by A, then B, taken as the smaller and
-// larger end) and merged greedily, skipping a merge when the merged cluster
+// are sorted by P descending (ties by Tie descending, then A, then B,
+// taken as the smaller and larger end) and merged greedily, skipping a merge when the merged cluster
 // would exceed MaxClusterSize, with OnePerSource, when both clusters
 // hold a record of the same source, with Identifiers, when they carry
 // different identifiers, or, with MinLinkage, when the mean probability
@@ -257,7 +262,8 @@ func confirmedFirst(e []Edge) {
 
 // Before reports whether best-first clustering under o takes edge x before
 // edge y (both with A < B): with ConfirmedFirst a confirmed edge before an
-// unconfirmed one, then by P descending, then A, then B.
+// unconfirmed one, then by P descending, then Tie descending, then A,
+// then B.
 func (o ClusterOptions) Before(x, y Edge) bool {
 	if o.ConfirmedFirst && x.Confirmed != y.Confirmed {
 		return x.Confirmed
@@ -265,9 +271,13 @@ func (o ClusterOptions) Before(x, y Edge) bool {
 	return compareEdgesBestFirst(x, y) < 0
 }
 
-// compareEdgesBestFirst orders edges by P descending, then A, then B.
+// compareEdgesBestFirst orders edges by P descending, then Tie
+// descending, then A, then B.
 func compareEdgesBestFirst(x, y Edge) int {
 	if c := cmp.Compare(y.P, x.P); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(y.Tie, x.Tie); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(x.A, y.A); c != 0 {

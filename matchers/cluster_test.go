@@ -148,7 +148,7 @@ func clReference(n int, edges []Edge, opts ClusterOptions) []int32 {
 		if opts.ConfirmedFirst {
 			confirmed = cmp.Compare(b2i(y.Confirmed), b2i(x.Confirmed))
 		}
-		return cmp.Or(confirmed, cmp.Compare(y.P, x.P), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
+		return cmp.Or(confirmed, cmp.Compare(y.P, x.P), cmp.Compare(y.Tie, x.Tie), cmp.Compare(min(x.A, x.B), min(y.A, y.B)), cmp.Compare(max(x.A, x.B), max(y.A, y.B)))
 	})
 	for _, e := range kept {
 		a, b := of[e.A], of[e.B]
@@ -205,7 +205,7 @@ func TestClusterMatchesReference(t *testing.T) {
 			// Coarse probabilities make ties, which must still be
 			// deterministic; eighths add up exactly in any order.
 			a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
-			edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(9)) / 8, Confirmed: pairConfirmed(a, b)}
+			edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(9)) / 8, Confirmed: pairConfirmed(a, b), Tie: pairTie(a, b)}
 		}
 		nSources := 1 + rng.IntN(5)
 		sources := make([]int32, n)
@@ -249,7 +249,7 @@ func TestSortEdgesBestFirst(t *testing.T) {
 				p = -p // out-of-range scores still sort
 			}
 			a, b := int32(rng.IntN(300)), int32(rng.IntN(1<<30))
-			e[i] = Edge{A: min(a, b), B: max(a, b), P: p}
+			e[i] = Edge{A: min(a, b), B: max(a, b), P: p, Tie: float32(rng.IntN(3)) / 2}
 		}
 		want := slices.Clone(e)
 		slices.SortFunc(want, compareEdgesBestFirst)
@@ -266,7 +266,7 @@ func TestClusterMatchesReferenceLarge(t *testing.T) {
 	edges := make([]Edge, 4000) // past the radix-sort cutoff
 	for i := range edges {
 		a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
-		edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(65)) / 64, Confirmed: pairConfirmed(a, b)}
+		edges[i] = Edge{A: a, B: b, P: float64(rng.IntN(65)) / 64, Confirmed: pairConfirmed(a, b), Tie: pairTie(a, b)}
 	}
 	sources := make([]int32, n)
 	for i := range sources {
@@ -299,6 +299,41 @@ func ExampleCluster() {
 // pairConfirmed marks a third of the pairs confirmed, the same for every
 // edge of one pair, as records' identifiers are.
 func pairConfirmed(a, b int32) bool { return (min(a, b)*7+max(a, b))%3 == 0 }
+
+// pairTie is a coarse text similarity of a pair, the same for every edge
+// of one pair, as records' sketches are: often equal, so both the tie and
+// the record order break ties.
+func pairTie(a, b int32) float32 { return float32((min(a, b)*5+max(a, b))%3) / 2 }
+
+// Edges of equal P go by Tie, the larger first, before record order: a
+// record whose title reads exactly like two candidates' merges with the
+// one whose text is more alike, whichever has the smaller index.
+func TestClusterTieBreak(t *testing.T) {
+	// 0 (source 0) ties with 1 and 2 (both source 1); one per source.
+	opts := ClusterOptions{Threshold: 0.06, OnePerSource: true, Sources: []int32{0, 1, 1}}
+	for _, c := range []struct {
+		tie1, tie2 float32
+		want       []int32
+	}{
+		{0, 0, []int32{0, 0, 2}},      // no text evidence: record order
+		{0.25, 0.5, []int32{0, 1, 0}}, // 2 reads more alike
+		{0.5, 0.25, []int32{0, 0, 2}}, // 1 does
+		{0.5, 0.5, []int32{0, 0, 2}},  // equal: record order again
+	} {
+		edges := []Edge{{A: 0, B: 1, P: 0.8, Tie: c.tie1}, {A: 0, B: 2, P: 0.8, Tie: c.tie2}}
+		if got := Cluster(3, edges, opts); !slices.Equal(got, c.want) {
+			t.Errorf("ties %v, %v: Cluster = %v, want %v", c.tie1, c.tie2, got, c.want)
+		}
+	}
+	// A higher P still comes first, however unalike the text.
+	edges := []Edge{{A: 0, B: 1, P: 0.81, Tie: 0}, {A: 0, B: 2, P: 0.8, Tie: 1}}
+	if got, want := Cluster(3, edges, opts), []int32{0, 0, 2}; !slices.Equal(got, want) {
+		t.Errorf("P before Tie: Cluster = %v, want %v", got, want)
+	}
+	if !opts.Before(Edge{A: 0, B: 2, P: 0.8, Tie: 0.5}, Edge{A: 0, B: 1, P: 0.8, Tie: 0.25}) {
+		t.Error("Before does not order equal P by Tie")
+	}
+}
 
 func b2i(b bool) int {
 	if b {

@@ -46,6 +46,10 @@ type Prepared struct {
 	// this title (TitleCounts), this one included; 0 until weighted, or
 	// when the corpus's title counts were not computed.
 	TitleCount int32
+	// Text sketches the title and the description's opening
+	// (TextSketch): not a feature, only an order among equally scored
+	// pairs for clustering.
+	Text TextSketch
 
 	// Token sets derived from Title and Models by Prepare and Reindex,
 	// so that comparing against many candidates is a merge of two sorted
@@ -104,6 +108,7 @@ func PrepareFields(f Fields, brands *BrandIndex) Prepared {
 	}
 	p.Title = NormalizeText(title)
 	p.TitleTokens = Tokens(p.Title)
+	p.Text = textSketch(p.TitleTokens, desc)
 
 	p.Brand = brands.Normalize(f.Brand)
 	if p.Brand == "" {

@@ -190,6 +190,10 @@ type PairRow struct {
 	// (matchers.IdentifiersAgree), which clustering.confirmed_first
 	// merges first; a sweep re-clustering the pairs needs it.
 	IdentifiersAgree bool `parquet:"identifiers_agree" bigquery:"identifiers_agree"`
+	// TextSimilarity: the two records' text sketches alike
+	// (matchers.TextSketch), which orders pairs of equal probability
+	// when clustering; a sweep re-clustering the pairs needs it.
+	TextSimilarity float32 `parquet:"text_similarity" bigquery:"text_similarity"`
 }
 
 // Keys returns the record keys of the pair's left and right records.

@@ -141,7 +141,7 @@ func (g *edgeGraph) node(key, gtin string, models []string) int32 {
 
 func (g *edgeGraph) add(e *bulk.Edge) {
 	a, b := g.node(e.A, e.GA, e.MA), g.node(e.B, e.GB, e.MB)
-	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P,
+	g.edges = append(g.edges, matchers.Edge{A: a, B: b, P: e.P, Tie: e.Tie,
 		Confirmed: matchers.IdentifiersAgree(e.GA, e.GB, e.MA, e.MB)})
 }
 

@@ -521,7 +521,7 @@ func windowedBelow(sb *shardBlocks, i, j, limit int32) bool {
 
 func newEdge(sb *shardBlocks, i, j int32, p float64) bulk.Edge {
 	a, b := &sb.cands[i], &sb.cands[j]
-	return bulk.Edge{A: a.Key, B: b.Key, P: p, GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
+	return bulk.Edge{A: a.Key, B: b.Key, P: p, Tie: a.Prep.Text.Similarity(&b.Prep.Text), GA: a.Prep.GTIN, GB: b.Prep.GTIN, MA: a.Prep.Models, MB: b.Prep.Models}
 }
 
 // sharesOrdinaryBelow reports whether candidates i and j share an

@@ -58,7 +58,7 @@ func pairRow(e bulk.Edge) schemas.PairRow {
 	ls, lid := splitKey(e.A)
 	rs, rid := splitKey(e.B)
 	return schemas.PairRow{LeftSource: ls, LeftID: lid, RightSource: rs, RightID: rid, MatchProbability: e.P,
-		IdentifiersAgree: matchers.IdentifiersAgree(e.GA, e.GB, e.MA, e.MB)}
+		IdentifiersAgree: matchers.IdentifiersAgree(e.GA, e.GB, e.MA, e.MB), TextSimilarity: e.Tie}
 }
 
 func splitKey(key string) (source, id string) {

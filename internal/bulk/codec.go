@@ -48,6 +48,9 @@ func AppendCandidate(dst []byte, c *Candidate) []byte {
 	dst = append(dst, flags)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(p.Price))
 	dst = schemas.AppendString(dst, p.Currency)
+	for _, v := range p.Text {
+		dst = binary.LittleEndian.AppendUint16(dst, v)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(c.Blocks)))
 	for _, h := range c.Blocks {
 		dst = binary.LittleEndian.AppendUint64(dst, h)
@@ -83,6 +86,13 @@ func DecodeCandidate(src []byte, c *Candidate) ([]byte, error) {
 	if p.Currency, src, err = schemas.DecodeString(src[9:]); err != nil {
 		return nil, err
 	}
+	if len(src) < 2*len(p.Text) {
+		return nil, schemas.ErrCorruptBatch
+	}
+	for i := range p.Text {
+		p.Text[i] = binary.LittleEndian.Uint16(src[2*i:])
+	}
+	src = src[2*len(p.Text):]
 	n, k := binary.Uvarint(src)
 	if k <= 0 || n > uint64(len(src)-k)/8 {
 		return nil, schemas.ErrCorruptBatch
@@ -188,8 +198,11 @@ func decodeStrings(src []byte) ([]string, []byte, error) {
 // the matcher read them: clustering refuses to join two different GTINs,
 // and counts the duplicate kinds from them.
 type Edge struct {
-	A, B   string
-	P      float64
+	A, B string
+	P    float64
+	// Tie orders edges of equal P for clustering: the similarity of the
+	// two records' text sketches (matchers.Edge.Tie).
+	Tie    float32
 	GA, GB string   // GTINs
 	MA, MB []string // model numbers
 }
@@ -199,6 +212,7 @@ func AppendEdge(dst []byte, e *Edge) []byte {
 	dst = schemas.AppendString(dst, e.A)
 	dst = schemas.AppendString(dst, e.B)
 	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.P))
+	dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(e.Tie))
 	dst = schemas.AppendString(dst, e.GA)
 	dst = schemas.AppendString(dst, e.GB)
 	dst = appendStrings(dst, e.MA)
@@ -215,11 +229,12 @@ func DecodeEdge(src []byte, e *Edge) ([]byte, error) {
 	if e.B, src, err = schemas.DecodeString(src); err != nil {
 		return nil, err
 	}
-	if len(src) < 8 {
+	if len(src) < 12 {
 		return nil, schemas.ErrCorruptBatch
 	}
 	e.P = math.Float64frombits(binary.LittleEndian.Uint64(src))
-	if e.GA, src, err = schemas.DecodeString(src[8:]); err != nil {
+	e.Tie = math.Float32frombits(binary.LittleEndian.Uint32(src[8:]))
+	if e.GA, src, err = schemas.DecodeString(src[12:]); err != nil {
 		return nil, err
 	}
 	if e.GB, src, err = schemas.DecodeString(src); err != nil {

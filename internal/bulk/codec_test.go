@@ -16,7 +16,7 @@ func TestCodecsRoundTrip(t *testing.T) {
 	t.Run("candidates", func(t *testing.T) {
 		in := []Candidate{
 			{Key: "shop:1", Prep: matchers.Prepare(matchers.Fields{Source: "shop", Title: "Sony WH-1000XM4 Black",
-				Brand: "Sony", ModelNumber: "WH-1000XM4", GTIN: "04548736112100", Price: 329.99, HasPrice: true,
+				Description: "Wireless noise cancelling", Brand: "Sony", ModelNumber: "WH-1000XM4", GTIN: "04548736112100", Price: 329.99, HasPrice: true,
 				Currency: "USD"}, nil), Blocks: []uint64{3, 1 << 60}},
 			{Key: "feed:2", Prep: matchers.Prepare(matchers.Fields{Source: "feed", Title: "plain"}, nil), Unchanged: true},
 		}
@@ -66,7 +66,7 @@ func TestCodecsRoundTrip(t *testing.T) {
 	})
 	t.Run("edges", func(t *testing.T) {
 		in := []Edge{
-			{A: "a:1", B: "b:1", P: 0.75, GA: "123", MB: []string{"X1", "X2"}},
+			{A: "a:1", B: "b:1", P: 0.75, Tie: 0.625, GA: "123", MB: []string{"X1", "X2"}},
 			{A: "b:2", B: "a:2", P: 1},
 		}
 		var batch []byte

@@ -241,7 +241,8 @@ func Sweep(pairs []schemas.PairRow, t *Truth, thresholds []float64, opts matcher
 	edges := make([]matchers.Edge, 0, len(pairs))
 	for _, p := range pairs {
 		a, b := p.Keys()
-		edges = append(edges, matchers.Edge{A: ids[a], B: ids[b], P: p.MatchProbability, Confirmed: p.IdentifiersAgree})
+		edges = append(edges, matchers.Edge{A: ids[a], B: ids[b], P: p.MatchProbability, Confirmed: p.IdentifiersAgree,
+			Tie: p.TextSimilarity})
 	}
 	srcIDs := map[string]int32{}
 	opts.Sources = make([]int32, len(keys))

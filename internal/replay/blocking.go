@@ -170,7 +170,7 @@ func (c *Corpus) ScoreCandidates(cfg *schemas.Config, m *matchers.Model) ([]sche
 				x = fs.Compute(&a.prep, &b.prep, x[:0])
 				out[i] = schemas.PairRow{LeftSource: a.product.Source, LeftID: a.product.SourceID,
 					RightSource: b.product.Source, RightID: b.product.SourceID, MatchProbability: m.Probability(x),
-					IdentifiersAgree: confirmed(&a.prep, &b.prep)}
+					IdentifiersAgree: confirmed(&a.prep, &b.prep), TextSimilarity: a.prep.Text.Similarity(&b.prep.Text)}
 			}
 		})
 	}
@@ -259,7 +259,8 @@ func (ix *Blocking) ScoredEdges(m *matchers.Model, th float64, nodes []string, o
 			}
 			x = fs.Compute(&ru.prep, &rv.prep, x[:0])
 			if p := m.Probability(x); p >= th {
-				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p, Confirmed: confirmed(&ru.prep, &rv.prep)})
+				edges = append(edges, matchers.Edge{A: int32(u), B: int32(v), P: p, Confirmed: confirmed(&ru.prep, &rv.prep),
+					Tie: ru.prep.Text.Similarity(&rv.prep.Text)})
 			}
 		}
 	}

@@ -249,6 +249,10 @@ type Calibration struct {
 	// (matchers.IdentifiersAgree), for clustering.confirmed_first; nil
 	// means none do.
 	Confirmed []bool
+	// TextSimilarity is, per pair, the similarity of the records' text
+	// sketches (matchers.TextSketch), which orders equally scored pairs
+	// in clustering as the job does; nil reads as 0.
+	TextSimilarity []float32
 }
 
 // Result is a trained model with its held-out evaluation.
@@ -495,6 +499,9 @@ func sweepModel(m *matchers.Model, c *Calibration, features []string, thresholds
 		scored[i] = schemas.PairRow{LeftSource: p.A.Source, LeftID: p.A.SourceID,
 			RightSource: p.B.Source, RightID: p.B.SourceID, MatchProbability: m.Probability(X[i]),
 			IdentifiersAgree: i < len(c.Confirmed) && c.Confirmed[i]}
+		if i < len(c.TextSimilarity) {
+			scored[i].TextSimilarity = c.TextSimilarity[i]
+		}
 	}
 	return evaluate.Sweep(scored, c.Truth, thresholds, c.Clustering), nil
 }
@@ -605,24 +612,27 @@ func LoadCatalogue(ctx context.Context, name, cfgPath, truthPath, left, right st
 	type ids struct {
 		gtin   string
 		models []string
+		text   matchers.TextSketch
 	}
 	idents := make(map[string]ids, len(newest))
 	for i := range newest {
 		v := transforms.MatchView(&newest[i], brands)
 		titles.Add(v.TitleTokens)
-		idents[newest[i].Key()] = ids{v.GTIN, v.Models}
+		idents[newest[i].Key()] = ids{v.GTIN, v.Models, v.Text}
 	}
 	confirmed := make([]bool, len(pairs))
+	text := make([]float32, len(pairs))
 	for i, p := range pairs {
 		a, b := idents[p.A.Key()], idents[p.B.Key()]
 		confirmed[i] = matchers.IdentifiersAgree(a.gtin, b.gtin, a.models, b.models)
+		text[i] = a.text.Similarity(&b.text)
 	}
 	step := 1
 	if sample > 0 && sample < 1 {
 		step = int(math.Round(1 / sample))
 	}
 	d := Dataset{Name: name, Calibration: &Calibration{Pairs: pairs, Truth: truth, Clustering: replay.ClusterOptions(cfg.Matching.Clustering), Titles: titles,
-		Confirmed: confirmed}}
+		Confirmed: confirmed, TextSimilarity: text}}
 	n := 0
 	for i, p := range pairs {
 		if judged[i] {
