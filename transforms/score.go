@@ -181,7 +181,10 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 	fn.oversized.Inc(ctx, nBig)
 
 	// Blocks are independent: score them on every core, since prism runs
-	// a stage as one bundle.
+	// a stage as one bundle. Each worker spills its edges and pairs as
+	// their batches fill, so they do not pile up in memory beside the
+	// candidates; the references are emitted here, where emitting is
+	// allowed.
 	workers := runtime.GOMAXPROCS(0)
 	results := make([]scoreResult, workers)
 	var wg sync.WaitGroup
@@ -189,33 +192,63 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			results[w] = fn.scoreBlocks(sb, w, workers)
+			r := &results[w]
+			r.spill = batchSpill{ctx: ctx, store: fn.Options.Spill, shard: shard}
+			fn.scoreBlocks(sb, w, workers, r)
+			r.flush(true)
 		}(w)
 	}
 	wg.Wait()
-	var out, all []byte
 	var cand, scored, matched int64
+	var errs []error
 	for _, r := range results {
 		cand += r.candidates
 		scored += r.scored
 		matched += r.matched
-		out = append(out, r.edges...)
-		all = append(all, r.pairs...)
+		errs = append(errs, r.spill.err)
+		for _, ref := range r.spill.edgeRefs {
+			emit(ref)
+		}
+		for _, ref := range r.spill.pairRefs {
+			emitPairs(shard, ref)
+		}
 	}
-	out, kept := appendKeptEdges(out, sb, fn.kept)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("score shard %d: %w", shard, err)
+	}
+	out, kept := appendKeptEdges(nil, sb, fn.kept)
 	fn.candPairs.Inc(ctx, cand)
 	fn.scored.Inc(ctx, scored)
 	fn.keptEdges.Inc(ctx, kept)
 	fn.matched.Inc(ctx, matched)
-	edges := bulk.NewSpiller(ctx, fn.Options.Spill, spillEdges, func(_ int, ref spill.Ref) { emit(ref) })
-	pairs := bulk.NewSpiller(ctx, fn.Options.Spill, spillPairs, emitPairs)
 	if len(out) > 0 {
+		edges := bulk.NewSpiller(ctx, fn.Options.Spill, spillEdges, func(_ int, ref spill.Ref) { emit(ref) })
 		edges.Put(shard, out)
+		return edges.Err()
 	}
-	if len(all) > 0 {
-		pairs.Put(shard, all)
+	return nil
+}
+
+// batchSpill is where a scoring worker spills its batches of edges and
+// pairs (spill.Store.Put is safe on several goroutines; emitting is not).
+type batchSpill struct {
+	ctx                context.Context
+	store              spill.Store
+	shard              int
+	edgeRefs, pairRefs []spill.Ref
+	err                error
+}
+
+func (b *batchSpill) put(stage string, batch []byte, refs *[]spill.Ref) {
+	if b.err != nil || len(batch) == 0 {
+		return
 	}
-	return errors.Join(edges.Err(), pairs.Err())
+	ref, err := b.store.Put(b.ctx, stage, b.shard, batch)
+	if err != nil {
+		b.err = err
+		return
+	}
+	*refs = append(*refs, ref)
 }
 
 // decodeCandidates decodes the batches on every core (one bundle holds the
@@ -237,7 +270,11 @@ func decodeCandidates(batches [][]byte, idf *matchers.IDF, prepared bool) ([]bul
 	errs := make([]error, len(runs))
 	bulk.Parallel(len(runs), func(i int) {
 		into := cands[offsets[i]:offsets[i+1]]
-		if errs[i] = bulk.DecodeRun(runs[i], into); errs[i] != nil || !prepared {
+		errs[i] = bulk.DecodeRun(runs[i], into)
+		// The decoded candidates copy what they keep: a batch is freed once
+		// its last run is decoded, not held beside them to the end.
+		runs[i] = bulk.CandidateRun{}
+		if errs[i] != nil || !prepared {
 			return
 		}
 		for k := range into {
@@ -424,16 +461,29 @@ func (sb *shardBlocks) orderBig() {
 }
 
 type scoreResult struct {
-	edges, pairs                []byte
+	edges, pairs                []byte // batches being filled
+	spill                       batchSpill
 	candidates, scored, matched int64
+}
+
+// flush spills the batches of edges and pairs that are full, or with
+// final whatever they hold, and reuses their buffers.
+func (r *scoreResult) flush(final bool) {
+	if final || len(r.edges) >= bulk.BatchBytes {
+		r.spill.put(spillEdges, r.edges, &r.spill.edgeRefs)
+		r.edges = r.edges[:0]
+	}
+	if final || len(r.pairs) >= bulk.BatchBytes {
+		r.spill.put(spillPairs, r.pairs, &r.spill.pairRefs)
+		r.pairs = r.pairs[:0]
+	}
 }
 
 // scoreBlocks scores the blocks whose id ≡ w (mod workers). Each pair is
 // scored in the first block that pairs it: the first ordinary block it
 // shares, else the first windowed oversized block where the two are
 // within the window.
-func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
-	var r scoreResult
+func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int, r *scoreResult) {
 	x := make([]float64, 0, len(fn.Options.Model.Features))
 	skip := func(i, j int32) bool {
 		return fn.Options.CrossSourceOnly && sb.source[i] == sb.source[j] || // never merged
@@ -445,6 +495,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 		if len(m) < 2 {
 			continue
 		}
+		r.flush(false)
 		if !sb.big[id] {
 			for a := 0; a < len(m); a++ {
 				for b := a + 1; b < len(m); b++ {
@@ -453,7 +504,7 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 					if skip(i, j) || sharesOrdinaryBelow(sb, i, j, int32(id)) {
 						continue
 					}
-					fn.scorePair(sb, i, j, &x, &r)
+					fn.scorePair(sb, i, j, &x, r)
 				}
 			}
 			continue
@@ -466,10 +517,9 @@ func (fn *scoreFn) scoreBlocks(sb *shardBlocks, w, workers int) scoreResult {
 			if skip(i, j) || sharesOrdinaryBelow(sb, i, j, noLimit) || windowedBelow(sb, i, j, int32(id)) {
 				return
 			}
-			fn.scorePair(sb, i, j, &x, &r)
+			fn.scorePair(sb, i, j, &x, r)
 		})
 	}
-	return r
 }
 
 // scorePair scores candidates i and j into r: an edge at or above the

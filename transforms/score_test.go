@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/linkbeam/linkbeam/internal/bulk"
+	"github.com/linkbeam/linkbeam/internal/spill"
 	"github.com/linkbeam/linkbeam/matchers"
 )
 
@@ -77,17 +78,25 @@ func TestScoreBlocksScoresEachCandidatePairOnce(t *testing.T) {
 	sb := indexBlocks(cands, maxBlock, window)
 	got := map[[2]int]int{}
 	var candidates, scored int64
+	store := spill.Store{Dir: t.TempDir()}
 	for w := range workers {
-		r := fn.scoreBlocks(sb, w, workers)
+		r := &scoreResult{spill: batchSpill{ctx: t.Context(), store: store}}
+		fn.scoreBlocks(sb, w, workers, r)
+		r.flush(true)
 		candidates, scored = candidates+r.candidates, scored+r.scored
-		err := bulk.ForEachEdge(r.pairs, func(e *bulk.Edge) {
-			var i, j int
-			fmt.Sscanf(e.A, "k%d", &i)
-			fmt.Sscanf(e.B, "k%d", &j)
-			got[[2]int{i, j}]++
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, ref := range r.spill.pairRefs {
+			batch, err := spill.Get(t.Context(), ref)
+			if err == nil {
+				err = bulk.ForEachEdge(batch, func(e *bulk.Edge) {
+					var i, j int
+					fmt.Sscanf(e.A, "k%d", &i)
+					fmt.Sscanf(e.B, "k%d", &j)
+					got[[2]int{i, j}]++
+				})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for pair, count := range got {
