@@ -24,10 +24,11 @@ const PairsDir = "pairs"
 
 // WritePairs writes the scored pairs from Score, one Parquet file per score
 // shard, under dir/pairs. It takes a PCollection<KV<int,spill.Ref>> of
-// edge batches and returns the PCollection<string> of written paths.
+// edge batches (Score spills a shard's pairs in several) and returns the
+// PCollection<string> of written paths.
 func WritePairs(s beam.Scope, dir, compression string, pairs beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.WritePairs")
-	return beam.ParDo(s, &writePairsFn{Dir: dir, Compression: compression}, pairs)
+	return beam.ParDo(s, &writePairsFn{Dir: dir, Compression: compression}, beam.GroupByKey(s, pairs))
 }
 
 type writePairsFn struct {
@@ -35,13 +36,12 @@ type writePairsFn struct {
 	Compression string
 }
 
-func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, ref spill.Ref, emit func(string)) error {
-	batch, err := spill.Get(ctx, ref)
-	if err != nil {
-		return fmt.Errorf("write pairs: %w", err)
-	}
+func (fn *writePairsFn) ProcessElement(ctx context.Context, shard int, refs func(*spill.Ref) bool, emit func(string)) error {
 	var rows []schemas.PairRow
-	if err := bulk.ForEachEdge(batch, func(e *bulk.Edge) { rows = append(rows, pairRow(*e)) }); err != nil {
+	err := bulk.Read(ctx, refs, func(batch []byte) error {
+		return bulk.ForEachEdge(batch, func(e *bulk.Edge) { rows = append(rows, pairRow(*e)) })
+	})
+	if err != nil {
 		return fmt.Errorf("write pairs: %w", err)
 	}
 	slices.SortFunc(rows, func(a, b schemas.PairRow) int {

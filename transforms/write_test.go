@@ -130,9 +130,10 @@ func TestWriteRejectsWritesEveryRow(t *testing.T) {
 	}
 }
 
-// WritePairs' contract: each score shard's pairs land in pairs/ under the
-// shard's number, each pair with its smaller record key on the left,
-// sorted, marked where the records' model numbers or GTINs agree.
+// WritePairs' contract: each score shard's pairs, from however many
+// batches, land in one file of pairs/ under the shard's number, each pair
+// with its smaller record key on the left, sorted, marked where the
+// records' model numbers or GTINs agree.
 func TestWritePairsWritesEachShard(t *testing.T) {
 	dir := t.TempDir()
 	store := spill.Store{Dir: filepath.Join(dir, spill.DirName)}
@@ -154,7 +155,12 @@ func TestWritePairsWritesEachShard(t *testing.T) {
 		}
 	}
 	p, s := beam.NewPipelineWithRoot()
-	written := WritePairs(s, dir, "none", spillShards(t, s, store, spillPairs, batches))
+	// Shard 1 in two batches: its first pair alone, then the others.
+	first := bulk.AppendEdge(nil, &shards[1][0])
+	rest := map[int][]byte{1: batches[1][len(first):], 2: batches[2]}
+	refs := beam.Flatten(s, spillShards(t, s, store, spillPairs, map[int][]byte{1: first}),
+		spillShards(t, s, store, spillPairs, rest))
+	written := WritePairs(s, dir, "none", refs)
 	passert.Equals(s, written, dir+"/pairs/part-00001.parquet", dir+"/pairs/part-00002.parquet")
 	if err := ptest.Run(p); err != nil {
 		t.Fatal(err)
