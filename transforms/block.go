@@ -61,8 +61,9 @@ type BlockOptions struct {
 // their block hashes (markChangedFn), and every record shard receives all
 // the marks (a join rather than a side input, as above). An unchanged
 // record then travels only with the marked blocks it is in, and, where it
-// has none in a shard, as a stub that carries only its key and
-// identifiers: the previous edges Score keeps need those of both ends.
+// has none in a shard, as a stub that carries only its key, identifiers
+// and text sketch: the previous edges Score keeps need those of both ends,
+// the sketch to order their ties as a full run does.
 func Block(s beam.Scope, opts BlockOptions, survivors beam.PCollection) beam.PCollection {
 	s = s.Scope("linkbeam.Block")
 	fn := blockFn{Blocking: opts.Blocking, Shards: opts.Shards, Spill: opts.Spill, TitleCounts: opts.TitleCounts}
@@ -220,7 +221,7 @@ func (fn *blockFn) block(products []schemas.Product, marks *bulk.ChangeMarks) bl
 			}
 			if len(c.Blocks) == 0 {
 				stub := bulk.Candidate{Key: c.Key, Unchanged: true,
-					Prep: matchers.Prepared{Source: c.Prep.Source, GTIN: c.Prep.GTIN, Models: c.Prep.Models}}
+					Prep: matchers.Prepared{Source: c.Prep.Source, GTIN: c.Prep.GTIN, Models: c.Prep.Models, Text: c.Prep.Text}}
 				out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &stub)
 			} else {
 				out.byShard[sh] = bulk.AppendCandidate(out.byShard[sh], &c)
