@@ -57,8 +57,12 @@ func (s *TextSketch) add(tokens []string) {
 
 // Similarity is the share of the bins filled in either sketch that hold
 // the same minimum in both, an estimate of the Jaccard similarity of the
-// two token sets; 0 when both are empty.
+// two token sets; 0 when both are empty. The zero TextSketch, one never
+// computed, reads as empty rather than as sixteen equal bins.
 func (s *TextSketch) Similarity(t *TextSketch) float32 {
+	if *s == (TextSketch{}) || *t == (TextSketch{}) {
+		return 0
+	}
 	var same, filled uint32
 	for i := range s {
 		a, b := s[i], t[i]

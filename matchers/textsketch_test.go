@@ -37,6 +37,10 @@ func TestTextSketch(t *testing.T) {
 	if got := s.Similarity(&empty); got != 0 {
 		t.Errorf("with an empty sketch: %v, want 0", got)
 	}
+	var zero TextSketch
+	if got := zero.Similarity(&zero); got != 0 {
+		t.Errorf("two zero sketches: %v, want 0", got)
+	}
 	// Prepare carries the sketch of title and description.
 	p := Prepare(Fields{Title: title, Description: desc}, nil)
 	if p.Text != s {
