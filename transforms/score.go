@@ -193,7 +193,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		go func(w int) {
 			defer wg.Done()
 			r := &results[w]
-			r.spill = batchSpill{ctx: ctx, store: fn.Options.Spill, shard: shard}
+			r.spill = batchSpill{ctx: ctx, store: fn.Options.Spill, shard: shard, batchBytes: bulk.BatchBytes}
 			fn.scoreBlocks(sb, w, workers, r)
 			r.flush(true)
 		}(w)
@@ -235,6 +235,7 @@ type batchSpill struct {
 	ctx                context.Context
 	store              spill.Store
 	shard              int
+	batchBytes         int // a batch is spilled once it holds this many
 	edgeRefs, pairRefs []spill.Ref
 	err                error
 }
@@ -469,11 +470,11 @@ type scoreResult struct {
 // flush spills the batches of edges and pairs that are full, or with
 // final whatever they hold, and reuses their buffers.
 func (r *scoreResult) flush(final bool) {
-	if final || len(r.edges) >= bulk.BatchBytes {
+	if final || len(r.edges) >= r.spill.batchBytes {
 		r.spill.put(spillEdges, r.edges, &r.spill.edgeRefs)
 		r.edges = r.edges[:0]
 	}
-	if final || len(r.pairs) >= bulk.BatchBytes {
+	if final || len(r.pairs) >= r.spill.batchBytes {
 		r.spill.put(spillPairs, r.pairs, &r.spill.pairRefs)
 		r.pairs = r.pairs[:0]
 	}

@@ -17,7 +17,8 @@ import (
 // (members in key order, oversized ones by title, odd hashes dropped when
 // oversized), same-source pairs skipped; each is scored exactly once
 // however many blocks pair it, and every emission is counted as a
-// candidate. Titles collide often, so ties in the title order matter.
+// candidate, whatever the batches the pairs are spilled in. Titles collide
+// often, so ties in the title order matter.
 func TestScoreBlocksScoresEachCandidatePairOnce(t *testing.T) {
 	const n, maxBlock, window, workers = 400, 12, 3, 2
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -78,12 +79,15 @@ func TestScoreBlocksScoresEachCandidatePairOnce(t *testing.T) {
 	sb := indexBlocks(cands, maxBlock, window)
 	got := map[[2]int]int{}
 	var candidates, scored int64
+	// Small batches, so that each worker spills many as it scores.
 	store := spill.Store{Dir: t.TempDir()}
+	batches := 0
 	for w := range workers {
-		r := &scoreResult{spill: batchSpill{ctx: t.Context(), store: store}}
+		r := &scoreResult{spill: batchSpill{ctx: t.Context(), store: store, batchBytes: 2048}}
 		fn.scoreBlocks(sb, w, workers, r)
 		r.flush(true)
 		candidates, scored = candidates+r.candidates, scored+r.scored
+		batches += len(r.spill.pairRefs)
 		for _, ref := range r.spill.pairRefs {
 			batch, err := spill.Get(t.Context(), ref)
 			if err == nil {
@@ -103,6 +107,9 @@ func TestScoreBlocksScoresEachCandidatePairOnce(t *testing.T) {
 		if count != 1 || !want[pair] {
 			t.Errorf("pair %v scored %d times; a candidate pair: %v", pair, count, want[pair])
 		}
+	}
+	if batches < 2*workers {
+		t.Errorf("%d batches of pairs: the test spills too few to cover batching", batches)
 	}
 	if len(got) != len(want) || scored != int64(len(want)) || candidates != emitted {
 		t.Errorf("%d pairs scored (counter %d), %d candidates; want %d and %d", len(got), scored, candidates, len(want), emitted)
