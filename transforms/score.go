@@ -57,8 +57,9 @@ type ScoreOptions struct {
 // Blocks larger than MaxBlockSize are not expanded in full: their members
 // are sorted by normalised title and each is paired with the next Window
 // members (sorted neighbourhood), which bounds the pairs to n×Window.
-// A pair that shares several blocks in a shard is scored once, in the
-// first (smallest key hash) ordinary block they share; pairs that share blocks
+// A pair that several blocks of a shard pair is scored once: in the first
+// (smallest key hash) ordinary block the two share, else in the first
+// oversized block that has them within the window. Pairs that share blocks
 // in different shards may be scored once per shard, and Cluster keeps one.
 func Score(s beam.Scope, opts ScoreOptions, candidates beam.PCollection) (edges, pairs beam.PCollection) {
 	s = s.Scope("linkbeam.Score")
