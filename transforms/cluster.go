@@ -203,16 +203,10 @@ type edgeEnd struct {
 // merge: at ten million records this sort is most of Cluster's time.
 func sortEnds(ends []edgeEnd) {
 	byKey := func(x, y edgeEnd) int { return cmp.Or(strings.Compare(x.key, y.key), cmp.Compare(x.e, y.e)) }
-	half := len(ends) / 2
-	bulk.Parallel(2, func(i int) {
-		if i == 0 {
-			slices.SortFunc(ends[:half], byKey)
-		} else {
-			slices.SortFunc(ends[half:], byKey)
-		}
-	})
+	halves := [2][]edgeEnd{ends[:len(ends)/2], ends[len(ends)/2:]}
+	bulk.Parallel(len(halves), func(i int) { slices.SortFunc(halves[i], byKey) })
 	merged := make([]edgeEnd, 0, len(ends))
-	x, y := ends[:half], ends[half:]
+	x, y := halves[0], halves[1]
 	for len(x) > 0 && len(y) > 0 {
 		if byKey(x[0], y[0]) <= 0 {
 			merged, x = append(merged, x[0]), x[1:]

@@ -194,7 +194,7 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		go func(w int) {
 			defer wg.Done()
 			r := &results[w]
-			r.spill = batchSpill{ctx: ctx, store: fn.Options.Spill, shard: shard, batchBytes: bulk.BatchBytes}
+			r.spillTo(ctx, fn.Options.Spill, shard, bulk.BatchBytes)
 			fn.scoreBlocks(sb, w, workers, r)
 			r.flush(true)
 		}(w)
@@ -206,11 +206,11 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		cand += r.candidates
 		scored += r.scored
 		matched += r.matched
-		errs = append(errs, r.spill.err)
-		for _, ref := range r.spill.edgeRefs {
+		errs = append(errs, r.edgeSpill.Err(), r.pairSpill.Err())
+		for _, ref := range r.edgeRefs {
 			emit(ref)
 		}
-		for _, ref := range r.spill.pairRefs {
+		for _, ref := range r.pairRefs {
 			emitPairs(shard, ref)
 		}
 	}
@@ -228,29 +228,6 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, shard int, batches func(*
 		return edges.Err()
 	}
 	return nil
-}
-
-// batchSpill is where a scoring worker spills its batches of edges and
-// pairs (spill.Store.Put is safe on several goroutines; emitting is not).
-type batchSpill struct {
-	ctx                context.Context
-	store              spill.Store
-	shard              int
-	batchBytes         int // a batch is spilled once it holds this many
-	edgeRefs, pairRefs []spill.Ref
-	err                error
-}
-
-func (b *batchSpill) put(stage string, batch []byte, refs *[]spill.Ref) {
-	if b.err != nil || len(batch) == 0 {
-		return
-	}
-	ref, err := b.store.Put(b.ctx, stage, b.shard, batch)
-	if err != nil {
-		b.err = err
-		return
-	}
-	*refs = append(*refs, ref)
 }
 
 // decodeCandidates decodes the batches on every core (one bundle holds the
@@ -462,21 +439,34 @@ func (sb *shardBlocks) orderBig() {
 	}
 }
 
+// scoreResult is what a scoring worker produces. Its batches of edges and
+// pairs are spilled as they fill (spill.Store.Put is safe on several
+// goroutines) and their references kept, to be emitted by ProcessElement:
+// emitting is not safe off its goroutine.
 type scoreResult struct {
 	edges, pairs                []byte // batches being filled
-	spill                       batchSpill
+	edgeRefs, pairRefs          []spill.Ref
+	edgeSpill, pairSpill        bulk.Spiller // into edgeRefs and pairRefs
+	shard, batchBytes           int          // a batch is spilled once it holds batchBytes
 	candidates, scored, matched int64
+}
+
+// spillTo makes r spill shard's batches of batchBytes to store.
+func (r *scoreResult) spillTo(ctx context.Context, store spill.Store, shard, batchBytes int) {
+	r.shard, r.batchBytes = shard, batchBytes
+	r.edgeSpill = bulk.NewSpiller(ctx, store, spillEdges, func(_ int, ref spill.Ref) { r.edgeRefs = append(r.edgeRefs, ref) })
+	r.pairSpill = bulk.NewSpiller(ctx, store, spillPairs, func(_ int, ref spill.Ref) { r.pairRefs = append(r.pairRefs, ref) })
 }
 
 // flush spills the batches of edges and pairs that are full, or with
 // final whatever they hold, and reuses their buffers.
 func (r *scoreResult) flush(final bool) {
-	if final || len(r.edges) >= r.spill.batchBytes {
-		r.spill.put(spillEdges, r.edges, &r.spill.edgeRefs)
+	if len(r.edges) > 0 && (final || len(r.edges) >= r.batchBytes) {
+		r.edgeSpill.Put(r.shard, r.edges)
 		r.edges = r.edges[:0]
 	}
-	if final || len(r.pairs) >= r.spill.batchBytes {
-		r.spill.put(spillPairs, r.pairs, &r.spill.pairRefs)
+	if len(r.pairs) > 0 && (final || len(r.pairs) >= r.batchBytes) {
+		r.pairSpill.Put(r.shard, r.pairs)
 		r.pairs = r.pairs[:0]
 	}
 }

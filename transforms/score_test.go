@@ -83,12 +83,16 @@ func TestScoreBlocksScoresEachCandidatePairOnce(t *testing.T) {
 	store := spill.Store{Dir: t.TempDir()}
 	batches := 0
 	for w := range workers {
-		r := &scoreResult{spill: batchSpill{ctx: t.Context(), store: store, batchBytes: 2048}}
+		r := &scoreResult{}
+		r.spillTo(t.Context(), store, 0, 2048)
 		fn.scoreBlocks(sb, w, workers, r)
 		r.flush(true)
+		if err := r.pairSpill.Err(); err != nil {
+			t.Fatal(err)
+		}
 		candidates, scored = candidates+r.candidates, scored+r.scored
-		batches += len(r.spill.pairRefs)
-		for _, ref := range r.spill.pairRefs {
+		batches += len(r.pairRefs)
+		for _, ref := range r.pairRefs {
 			batch, err := spill.Get(t.Context(), ref)
 			if err == nil {
 				err = bulk.ForEachEdge(batch, func(e *bulk.Edge) {
